@@ -1,0 +1,142 @@
+"""Importing an article: validate its text, store it once, and propose its claims.
+
+One function, `import_article`, serves the management command, the web form and the demo
+loader. Bad input raises ArticleRejected with a message meant for the person importing,
+and writes nothing.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from claims import extraction
+from claims.anchoring import text_hash
+from claims.canonical import UnsafeURL, canonical_url
+from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
+from claims.publishers import publisher_for_url
+
+# Characters that never appear in an article's text: C0 controls but tab and newlines.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ArticleRejected(ValueError):
+    """The article cannot be imported; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    article: Article
+    created: bool
+    claims_created: int
+
+
+def article_text(raw: str | bytes) -> str:
+    """The article body to store: decoded, newlines normalised, trimmed; or ArticleRejected."""
+    limit = settings.ARTICLE_MAX_CHARS
+    if isinstance(raw, bytes):
+        if len(raw) > limit * 4:
+            raise ArticleRejected(_too_long(limit))
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ArticleRejected(
+                "The file is not UTF-8 text (is it a binary file such as a PDF or an image?)."
+            ) from None
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        raise ArticleRejected("The article text is empty.")
+    if len(text) > limit:
+        raise ArticleRejected(_too_long(limit))
+    if CONTROL_CHARS.search(text):
+        raise ArticleRejected(
+            "The text contains control characters: it looks like a binary file, not an article."
+        )
+    return text
+
+
+def _too_long(limit: int) -> str:
+    return f"The article is too long: the limit is {limit:,} characters."
+
+
+@transaction.atomic
+def import_article(
+    *,
+    body: str | bytes,
+    title: str,
+    url: str = "",
+    author: str = "",
+    published_on: datetime.date | None = None,
+    publisher: Publisher | None = None,
+    by=None,
+) -> ImportResult:
+    """Store an article and its proposed claims; importing the same text again changes nothing.
+
+    Each proposed claim records its span, quote selector, claimant, kind and
+    check-worthiness score with the signals behind it. Claims scoring at or above the
+    detector's threshold are accepted for checking; the others wait as detected.
+    """
+    text = article_text(body)
+    title = (title or "").strip()
+    if not title:
+        raise ArticleRejected("Give the article a title.")
+    if url:
+        try:
+            url = canonical_url(url)
+        except UnsafeURL as error:
+            raise ArticleRejected(f"Article URL: {error}") from error
+
+    existing = Article.objects.filter(body_hash=text_hash(text)).first()
+    if existing is not None:
+        return ImportResult(article=existing, created=False, claims_created=0)
+
+    article = Article.objects.create(
+        title=title[:500],
+        url=url,
+        author=author.strip()[:300],
+        published_on=published_on,
+        publisher=publisher or (publisher_for_url(url) if url else None),
+        body=text,
+        created_by=by,
+    )
+    claims = [
+        _claim_from_proposal(article, proposal, by) for proposal in proposed_claims_for(text)
+    ]
+    bulk_create_with_history(claims, Claim, batch_size=500, default_user=by)
+    return ImportResult(article=article, created=True, claims_created=len(claims))
+
+
+def proposed_claims_for(text: str) -> list[extraction.ProposedClaim]:
+    """The detector's proposals, one per span (the database allows no two on one span)."""
+    by_span = {}
+    for proposal in extraction.proposed_claims(text):
+        span = (proposal.start, proposal.end)
+        if span not in by_span or proposal.score > by_span[span].score:
+            by_span[span] = proposal
+    return sorted(by_span.values(), key=lambda proposal: (proposal.start, proposal.end))
+
+
+def _claim_from_proposal(article: Article, proposal: extraction.ProposedClaim, by) -> Claim:
+    claim = Claim(
+        article=article,
+        statement=proposal.statement or proposal.quote,
+        claimant=proposal.claimant[:300],
+        kind=proposal.kind,
+        score=min(1.0, max(0.0, proposal.score)),
+        signals=[
+            {"name": signal.name, "weight": signal.weight, "evidence": signal.evidence}
+            for signal in proposal.signals
+        ],
+        origin=ClaimOrigin.DETECTED,
+        status=(
+            ClaimStatus.ACCEPTED
+            if proposal.score >= extraction.ACCEPT_THRESHOLD
+            else ClaimStatus.DETECTED
+        ),
+        created_by=by,
+    )
+    claim.anchor_to(article.body, proposal.start, proposal.end, body_hash=article.body_hash)
+    return claim

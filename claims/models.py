@@ -1,0 +1,487 @@
+"""The desk's domain: articles, their claims, the source library, citations and verdicts.
+
+Names follow PRODUCT.md. Constraints that keep the data honest live in the database
+(check and unique constraints), so that no write path can bypass them.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from claims.anchoring import SpanError, TextQuoteSelector, check_span, find_anchor, text_hash
+
+
+class Reliability(models.TextChoices):
+    UNRATED = "unrated", "Not yet rated"
+    RELIABLE = "reliable", "Generally reliable"
+    MIXED = "mixed", "Mixed: use with care"
+    UNRELIABLE = "unreliable", "Generally unreliable"
+    DEPRECATED = "deprecated", "Deprecated"
+
+
+class Publisher(models.Model):
+    """An outlet or institution, with its web domains and the desk's reliability rating."""
+
+    name = models.CharField(max_length=200, unique=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    reliability = models.CharField(
+        max_length=20, choices=Reliability.choices, default=Reliability.UNRATED
+    )
+    reliability_note = models.TextField(
+        blank=True, help_text="Why the desk rates this publisher so; shown to reviewers."
+    )
+    reliability_rated_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reliability__in=Reliability.values),
+                name="publisher_reliability_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PublisherDomain(models.Model):
+    """A web domain of a publisher (registrable domain; subdomains match too)."""
+
+    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=models.functions.Lower("domain")) & ~Q(domain=""),
+                name="publisherdomain_lowercase",
+            ),
+        ]
+
+    def __str__(self):
+        return self.domain
+
+
+class SourceKind(models.TextChoices):
+    PRIMARY = "primary", "Primary document"
+    OFFICIAL = "official", "Official statement"
+    NEWS = "news", "News report"
+    DATASET = "dataset", "Dataset"
+    EXPERT = "expert", "Expert"
+    OTHER = "other", "Other"
+
+
+class Source(models.Model):
+    """One document in the shared library. One canonical URL is one source."""
+
+    url = models.URLField(
+        "canonical URL", max_length=2000, unique=True, help_text="Normalised on save."
+    )
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.ForeignKey(
+        Publisher, on_delete=models.SET_NULL, null=True, blank=True, related_name="sources"
+    )
+    author = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS)
+    summary = models.TextField(blank=True, help_text="What the document says, in brief.")
+    archived_url = models.URLField("archived copy", max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="source_url_http",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url
+
+    def save(self, *args, **kwargs):
+        from claims.canonical import canonical_url
+
+        self.url = canonical_url(self.url)
+        super().save(*args, **kwargs)
+
+
+class Article(models.Model):
+    """The text being checked. Its body is fixed once claims point into it."""
+
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+    publisher = models.ForeignKey(
+        Publisher, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles"
+    )
+    author = models.CharField(max_length=300, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    body = models.TextField()
+    body_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="article_body_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        new_hash = text_hash(self.body)
+        if self.pk and new_hash != self.body_hash and self.claims.exists():
+            raise ValidationError(
+                "The article text is fixed once claims point into it; use revise_body()."
+            )
+        self.body_hash = new_hash
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("claims:article_detail", args=[self.pk])
+
+    @transaction.atomic
+    def revise_body(self, body: str) -> list["Claim"]:
+        """Replace the body, re-anchoring every claim; return the claims left orphaned.
+
+        A claim whose quote is still found unambiguously moves to its new offsets; any
+        other claim is marked orphaned and keeps its old quote for a reviewer to resolve.
+        """
+        orphaned = []
+        new_hash = text_hash(body)
+        for claim in self.claims.select_for_update():
+            place = find_anchor(body, claim.selector, hint=claim.start)
+            if place is None:
+                claim.is_orphaned = True
+                orphaned.append(claim)
+            else:
+                claim.anchor_to(body, *place, body_hash=new_hash)
+            claim.anchor_hash = new_hash
+            claim.version += 1
+            claim.save()
+        self.body = body
+        self.body_hash = new_hash
+        super().save(update_fields=["body", "body_hash", "updated_at"])
+        return orphaned
+
+
+class ClaimKind(models.TextChoices):
+    STATISTIC = "statistic", "Statistic"
+    EVENT = "event", "Event"
+    QUOTE = "quote", "Quote"
+    LEGAL = "legal", "Legal or official"
+    PREDICTION = "prediction", "Prediction"
+    OTHER = "other", "Other"
+
+
+class ClaimOrigin(models.TextChoices):
+    DETECTED = "detected", "Detected"
+    MANUAL = "manual", "Added by hand"
+
+
+class ClaimStatus(models.TextChoices):
+    DETECTED = "detected", "Detected"
+    ACCEPTED = "accepted", "Accepted"
+    DISMISSED = "dismissed", "Dismissed"
+    RESEARCHING = "researching", "Researching"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class Claim(models.Model):
+    """One checkable assertion in an article, anchored to its exact words."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    quote = models.TextField(help_text="The exact words of the article.")
+    start = models.PositiveIntegerField(help_text="Code-point offset of the quote's start.")
+    end = models.PositiveIntegerField(help_text="Code-point offset just after the quote.")
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    anchor_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the article text the span was counted in."
+    )
+    is_orphaned = models.BooleanField(
+        default=False, help_text="The quote could not be found again in the article text."
+    )
+    statement = models.TextField(help_text="A self-contained restatement to check.")
+    claimant = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=ClaimKind.choices, default=ClaimKind.OTHER)
+    score = models.FloatField(default=0.0, help_text="Check-worthiness, 0 to 1.")
+    signals = models.JSONField(
+        default=list, blank=True, help_text="What produced the score: name, weight, evidence."
+    )
+    origin = models.CharField(
+        max_length=20, choices=ClaimOrigin.choices, default=ClaimOrigin.DETECTED
+    )
+    status = models.CharField(
+        max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.DETECTED
+    )
+    dismissal_reason = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start", "end"]
+        indexes = [models.Index(fields=["status", "assignee"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_nonempty"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="claim_score_0_1"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(origin__in=ClaimOrigin.values), name="claim_origin_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ClaimStatus.DISMISSED) | ~Q(dismissal_reason=""),
+                name="claim_dismissal_has_reason",
+            ),
+            models.CheckConstraint(condition=~Q(quote=""), name="claim_quote_not_empty"),
+            models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_empty"),
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="claim_unique_span_per_article"
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement
+
+    def get_absolute_url(self):
+        return reverse("claims:claim_detail", args=[self.article_id, self.pk])
+
+    @property
+    def selector(self) -> TextQuoteSelector:
+        return TextQuoteSelector(exact=self.quote, prefix=self.prefix, suffix=self.suffix)
+
+    def anchor_to(self, text: str, start: int, end: int, *, body_hash: str = "") -> None:
+        """Point the claim at text[start:end], recording its quote selector and text hash.
+
+        `body_hash` may pass text_hash(text) when the caller already has it.
+        """
+        from claims.anchoring import quote_selector
+
+        selector = quote_selector(text, start, end)
+        self.start, self.end = start, end
+        self.quote, self.prefix, self.suffix = selector.exact, selector.prefix, selector.suffix
+        self.anchor_hash = body_hash or text_hash(text)
+        self.is_orphaned = False
+
+    def clean(self):
+        super().clean()
+        if self.article_id is None:
+            return
+        try:
+            check_span(self.article.body, self.start, self.end, self.quote)
+        except SpanError as error:
+            raise ValidationError({"quote": str(error)}) from error
+
+
+class RatingScale(models.Model):
+    """The verdict labels a desk uses. Exactly one scale is the default."""
+
+    name = models.CharField(max_length=100, unique=True)
+    is_default = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="ratingscale_one_default",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Rating(models.Model):
+    """One verdict label. `position` is ClaimReview's ratingValue (higher is truer)."""
+
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="ratings")
+    label = models.CharField(max_length=100, help_text="ClaimReview's alternateName.")
+    slug = models.SlugField(max_length=100)
+    position = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 is the worst; empty for ratings off the scale."
+    )
+    definition = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Display order.")
+
+    class Meta:
+        ordering = ["scale", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "label"], name="rating_unique_label"),
+            models.UniqueConstraint(fields=["scale", "slug"], name="rating_unique_slug"),
+            models.UniqueConstraint(
+                fields=["scale", "position"],
+                condition=Q(position__isnull=False),
+                name="rating_unique_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__isnull=True) | Q(position__gte=1),
+                name="rating_position_from_1",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Adds context"
+
+
+class Citation(models.Model):
+    """A claim citing a source, with the excerpt that matters."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    stance = models.CharField(max_length=20, choices=Stance.choices)
+    excerpt = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source"], name="citation_unique_source"),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="citation_stance_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()}: {self.source}"
+
+
+class VerdictState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    RETURNED = "returned", "Returned"
+
+
+class Verdict(models.Model):
+    """A reviewer's rating of a claim with the reasoning.
+
+    A change after publication is a new verdict with a correction note; the old one stays.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    reasoning = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    state = models.CharField(
+        max_length=20, choices=VerdictState.choices, default=VerdictState.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_verdicts",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    correction_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claim", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=VerdictState.values), name="verdict_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
+                name="verdict_approver_not_author",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=VerdictState.APPROVED)
+                | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+                name="verdict_approved_has_approver",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "author"],
+                condition=Q(state__in=[VerdictState.DRAFT, VerdictState.SUBMITTED]),
+                name="verdict_one_open_per_author",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rating} ({self.get_state_display()})"
+
+
+class Comment(models.Model):
+    """Discussion on a claim."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.body[:60]
