@@ -70,7 +70,11 @@ def canonical_url(url: str) -> str:
     if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not is_tracking_param(k)
+        ]
     )
     try:
         canonical = canonicalize_url(urlunsplit((scheme, netloc, parts.path or "/", query, "")))

@@ -15,7 +15,9 @@ from claims.importing import ImportResult, import_article
 from claims.models import Publisher, PublisherDomain, Reliability, Source, SourceKind
 
 SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed-article.txt"
-SEED_TITLE = "Blinken in Seoul: US watching Russia's support for North Korea 'closely and carefully'"
+SEED_TITLE = (
+    "Blinken in Seoul: US watching Russia's support for North Korea 'closely and carefully'"
+)
 SEED_PUBLISHED_ON = datetime.date(2023, 11, 9)
 RATED_ON = datetime.date(2026, 11, 1)
 

@@ -47,8 +47,10 @@ class ArticleImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("upload")
-        raw = upload.read() if upload else cleaned.get("body", "")
         field = "upload" if upload else "body"
+        if self.has_error(field):
+            return cleaned
+        raw = upload.read() if upload else cleaned.get("body", "")
         try:
             cleaned["text"] = article_text(raw)
         except ArticleRejected as error:

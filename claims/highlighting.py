@@ -1,6 +1,7 @@
 """Splitting an article body into runs of text marked by the claims that cover them."""
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 
 @dataclass
@@ -33,7 +34,7 @@ def text_segments(text: str, claims) -> list[Segment]:
         ending.setdefault(claim.end, []).append(claim)
     segments = []
     open_claims: list = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in pairwise(cuts):
         for claim in ending.get(left, []):
             open_claims.remove(claim)
         open_claims.extend(starting.get(left, []))

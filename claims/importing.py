@@ -102,9 +102,7 @@ def import_article(
         body=text,
         created_by=by,
     )
-    claims = [
-        _claim_from_proposal(article, proposal, by) for proposal in proposed_claims_for(text)
-    ]
+    claims = [_claim_from_proposal(article, proposal, by) for proposal in proposed_claims_for(text)]
     bulk_create_with_history(claims, Claim, batch_size=500, default_user=by)
     return ImportResult(article=article, created=True, claims_created=len(claims))
 

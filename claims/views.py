@@ -61,9 +61,7 @@ def article_create(request: HtmxHttpRequest):
             form.add_error(None, str(error))
         else:
             if result.created:
-                messages.success(
-                    request, f"Imported with {result.claims_created} proposed claims."
-                )
+                messages.success(request, f"Imported with {result.claims_created} proposed claims.")
             else:
                 messages.info(request, "This text was already imported; here it is.")
             return redirect(result.article)

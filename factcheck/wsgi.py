@@ -6,7 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
-from factcheck.settings import require_secret_key  # noqa: E402
+from factcheck.settings import require_secret_key
 
 require_secret_key()
 application = get_wsgi_application()

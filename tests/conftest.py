@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 
 from tests.factories import ArticleFactory, UserFactory
@@ -22,3 +25,29 @@ def reviewer_client(client, reviewer):
 @pytest.fixture
 def article(db):
     return ArticleFactory()
+
+
+# Browser tests: Playwright drives Debian's Chromium (its own browser download does not
+# work here). Playwright runs an event loop in the test thread, which Django would take
+# for async code touching the database; the tests only use the ORM between page steps.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -76,12 +76,8 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     statement = factory.Sequence(lambda n: f"Statement {n}")
     status = ClaimStatus.ACCEPTED
     quote = factory.LazyAttribute(lambda claim: claim.article.body[claim.start : claim.end])
-    prefix = factory.LazyAttribute(
-        lambda c: quote_selector(c.article.body, c.start, c.end).prefix
-    )
-    suffix = factory.LazyAttribute(
-        lambda c: quote_selector(c.article.body, c.start, c.end).suffix
-    )
+    prefix = factory.LazyAttribute(lambda c: quote_selector(c.article.body, c.start, c.end).prefix)
+    suffix = factory.LazyAttribute(lambda c: quote_selector(c.article.body, c.start, c.end).suffix)
     anchor_hash = factory.LazyAttribute(lambda claim: text_hash(claim.article.body))
 
 

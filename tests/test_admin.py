@@ -1,0 +1,57 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from claims.models import Publisher
+from tests.factories import CitationFactory, PublisherDomainFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [model for model in admin.site._registry if model._meta.app_label == "claims"]
+
+
+def test_every_domain_model_is_registered():
+    """Every model of the desk has an admin."""
+    names = {model.__name__ for model in MODELS}
+    assert {
+        "Article",
+        "Claim",
+        "Publisher",
+        "Source",
+        "Citation",
+        "RatingScale",
+        "Verdict",
+        "Comment",
+    } <= names
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_admin_pages_render(client, admin_user, model, django_assert_max_num_queries):
+    """Each changelist (with search and filters) and add page renders for an admin."""
+    CitationFactory()
+    PublisherDomainFactory()
+    client.force_login(admin_user)
+    info = model._meta.app_label, model._meta.model_name
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("admin:{}_{}_changelist".format(*info)), {"q": "a"})
+    assert response.status_code == 200
+    assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    instance = model.objects.first()
+    if instance is not None:
+        url = reverse("admin:{}_{}_change".format(*info), args=[instance.pk])
+        assert client.get(url).status_code == 200
+
+
+def test_publisher_changelist_shows_domains_and_reliability(client, admin_user):
+    """The publisher list shows domains and the reliability rating."""
+    PublisherDomainFactory(domain="yna.co.kr", publisher__name="Yonhap")
+    client.force_login(admin_user)
+    html = client.get(reverse("admin:claims_publisher_changelist")).content.decode()
+    assert "yna.co.kr" in html
+    assert Publisher.objects.get().get_reliability_display() in html
+
+
+def test_reviewers_cannot_reach_the_admin(reviewer_client):
+    """A user who is not staff is sent to the admin login."""
+    response = reviewer_client.get(reverse("admin:claims_source_changelist"))
+    assert response.status_code == 302
