@@ -4,7 +4,9 @@ from django import forms
 from django.conf import settings
 
 from claims.canonical import UnsafeURL, canonical_url
+from claims.editing import split_points
 from claims.importing import ArticleRejected, article_text
+from claims.models import Claim, ClaimKind, ClaimStatus, Rating, Source, Stance
 
 
 class ArticleImportForm(forms.Form):
@@ -56,3 +58,156 @@ class ArticleImportForm(forms.Form):
         except ArticleRejected as error:
             self.add_error(field, str(error))
         return cleaned
+
+
+class VersionedForm(forms.Form):
+    """A form that carries the version of the object it was based on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ClaimEditForm(VersionedForm):
+    statement = forms.CharField(
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A self-contained restatement of what is checked.",
+    )
+    claimant = forms.CharField(max_length=300, required=False, help_text="Who made the claim.")
+    kind = forms.ChoiceField(choices=ClaimKind.choices)
+
+
+class DismissForm(VersionedForm):
+    reason = forms.CharField(
+        label="Reason for dismissing",
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. opinion, not a checkable claim"}),
+    )
+
+
+class SplitForm(VersionedForm):
+    at = forms.TypedChoiceField(label="Split before", coerce=int, choices=[])
+
+    def __init__(self, *args, claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        quote = claim.quote
+        self.fields["at"].choices = [
+            (point, f"…{quote[max(0, point - 24) : point].strip()} | {quote[point : point + 24]}…")
+            for point in split_points(quote)
+        ]
+
+
+class ClaimCreateForm(forms.Form):
+    quote = forms.CharField(
+        label="Exact words from the article",
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Select words in the article text, or paste them here.",
+    )
+    start = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    end = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    statement = forms.CharField(
+        max_length=1000, required=False, help_text="Leave empty to use the exact words."
+    )
+    claimant = forms.CharField(max_length=300, required=False)
+    kind = forms.ChoiceField(choices=ClaimKind.choices, initial=ClaimKind.OTHER)
+
+
+class MergeForm(forms.Form):
+    claims = forms.ModelMultipleChoiceField(queryset=Claim.objects.none())
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = article.claims.all()
+
+
+class CitationForm(forms.Form):
+    url = forms.CharField(
+        label="Source URL",
+        max_length=2000,
+        required=False,
+        widget=forms.URLInput(attrs={"placeholder": "https://…", "autocomplete": "off"}),
+    )
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    title = forms.CharField(
+        max_length=500, required=False, help_text="For a new source: its title."
+    )
+    stance = forms.ChoiceField(choices=Stance.choices, widget=forms.RadioSelect)
+    excerpt = forms.CharField(
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The words in the source that matter.",
+    )
+    note = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"].strip()
+        if not url:
+            return ""
+        try:
+            return canonical_url(url)
+        except UnsafeURL as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("source") and not cleaned.get("url") and not self.has_error("url"):
+            self.add_error("url", "Paste the source's URL or pick a source from the library.")
+        return cleaned
+
+
+class VerdictForm(forms.Form):
+    rating = forms.ModelChoiceField(queryset=Rating.objects.none(), empty_label="Choose a rating")
+    reasoning = forms.CharField(
+        max_length=20_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Plain text; links (https://…) become clickable.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].queryset = ratings
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment", max_length=10_000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ClaimFilterForm(forms.Form):
+    q = forms.CharField(label="Search claims", required=False, max_length=200)
+    status = forms.ChoiceField(choices=[("", "Any status"), *ClaimStatus.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *ClaimKind.choices], required=False)
+    verdict = forms.ChoiceField(choices=[], required=False)
+    assignee = forms.ChoiceField(
+        choices=[("", "Anyone"), ("me", "Me"), ("none", "Unassigned")], required=False
+    )
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verdict"].choices = [
+            ("", "Any verdict"),
+            ("none", "No verdict yet"),
+            *[(rating.slug, rating.label) for rating in ratings],
+        ]
+
+    def filters(self, user) -> dict:
+        """The keyword arguments for ClaimQuerySet.matching (invalid values ignored)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        assignee = data.get("assignee", "")
+        return {
+            "q": data.get("q", ""),
+            "status": data.get("status", ""),
+            "kind": data.get("kind", ""),
+            "verdict": data.get("verdict", ""),
+            "assignee": user if assignee == "me" else None,
+            "unassigned": assignee == "none",
+        }

@@ -212,6 +212,40 @@ class ClaimStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class ClaimQuerySet(models.QuerySet):
+    def with_current_verdict(self):
+        """Annotate each claim with its latest verdict's rating and state (or None)."""
+        latest = Verdict.objects.filter(claim=models.OuterRef("pk")).order_by("-pk")
+        return self.annotate(
+            verdict_label=models.Subquery(latest.values("rating__label")[:1]),
+            verdict_slug=models.Subquery(latest.values("rating__slug")[:1]),
+            verdict_state=models.Subquery(latest.values("state")[:1]),
+        )
+
+    def matching(self, *, status="", kind="", verdict="", assignee=None, unassigned=False, q=""):
+        """Claims passing the workspace filters; empty values do not filter."""
+        claims = self
+        if status:
+            claims = claims.filter(status=status)
+        if kind:
+            claims = claims.filter(kind=kind)
+        if verdict == "none":
+            claims = claims.filter(verdict_slug__isnull=True)
+        elif verdict:
+            claims = claims.filter(verdict_slug=verdict)
+        if unassigned:
+            claims = claims.filter(assignee__isnull=True)
+        elif assignee is not None:
+            claims = claims.filter(assignee=assignee)
+        for word in q.split()[:8]:
+            claims = claims.filter(
+                Q(statement__icontains=word)
+                | Q(quote__icontains=word)
+                | Q(claimant__icontains=word)
+            )
+        return claims
+
+
 class Claim(models.Model):
     """One checkable assertion in an article, anchored to its exact words."""
 
@@ -255,6 +289,7 @@ class Claim(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ClaimQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

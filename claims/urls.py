@@ -4,13 +4,26 @@ from claims import views
 
 app_name = "claims"
 
+claim = "articles/<int:article_id>/claims/<int:claim_id>/"
+
 urlpatterns = [
     path("", views.article_list, name="article_list"),
     path("articles/new/", views.article_create, name="article_create"),
     path("articles/<int:article_id>/", views.article_detail, name="article_detail"),
+    path("articles/<int:article_id>/claims/new/", views.claim_create, name="claim_create"),
+    path("articles/<int:article_id>/claims/merge/", views.claim_merge, name="claim_merge"),
+    path(claim, views.claim_detail, name="claim_detail"),
+    path(f"{claim}edit/", views.claim_edit, name="claim_edit"),
+    path(f"{claim}accept/", views.claim_accept, name="claim_accept"),
+    path(f"{claim}dismiss/", views.claim_dismiss, name="claim_dismiss"),
+    path(f"{claim}split/", views.claim_split, name="claim_split"),
+    path(f"{claim}citations/", views.citation_create, name="citation_create"),
     path(
-        "articles/<int:article_id>/claims/<int:claim_id>/",
-        views.claim_detail,
-        name="claim_detail",
+        f"{claim}citations/<int:citation_id>/delete/",
+        views.citation_delete,
+        name="citation_delete",
     ),
+    path(f"{claim}sources/", views.source_search, name="source_search"),
+    path(f"{claim}verdict/", views.verdict_save, name="verdict_save"),
+    path(f"{claim}comments/", views.comment_create, name="comment_create"),
 ]

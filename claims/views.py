@@ -1,18 +1,37 @@
-"""Views of the desk: look up, validate, call one domain function, render or redirect."""
+"""Views of the desk: look up, check permission, validate, call one domain function, then
+render the partial for htmx or redirect (Post/Redirect/Get) otherwise."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, push_url
 from django_htmx.middleware import HtmxDetails
 
-from claims.forms import ArticleImportForm
+from claims import editing, workflow
+from claims.canonical import UnsafeURL
+from claims.forms import (
+    ArticleImportForm,
+    CitationForm,
+    ClaimCreateForm,
+    ClaimEditForm,
+    ClaimFilterForm,
+    CommentForm,
+    DismissForm,
+    MergeForm,
+    SplitForm,
+    VerdictForm,
+)
 from claims.highlighting import text_segments
 from claims.importing import ArticleRejected, import_article
-from claims.models import Article, Claim, ClaimStatus
+from claims.models import Article, Citation, Claim, ClaimStatus, Rating, Source, Stance
+from claims.permissions import can_comment, can_edit_claim
+
+UNDO_KEY = "undo_citation"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -68,33 +87,398 @@ def article_create(request: HtmxHttpRequest):
     return render(request, "claims/article_form.html", {"form": form})
 
 
-def _workspace_context(article: Article) -> dict:
-    claims = list(article.claims.select_related("assignee").order_by("start", "end"))
+# The workspace -----------------------------------------------------------------------
+
+
+def default_ratings() -> list[Rating]:
+    return list(Rating.objects.filter(scale__is_default=True))
+
+
+def workspace_context(request, article: Article, ratings: list[Rating]) -> dict:
+    """The article text with every claim marked, and the filtered claim list."""
+    filter_form = ClaimFilterForm(request.GET or None, ratings=ratings)
+    all_claims = list(
+        Claim.objects.filter(article=article)
+        .with_current_verdict()
+        .select_related("assignee")
+        .order_by("start", "end")
+    )
+    filters = filter_form.filters(request.user) if filter_form.is_bound else {}
+    if any(filters.values()):
+        shown = set(
+            Claim.objects.filter(article=article)
+            .with_current_verdict()
+            .matching(**filters)
+            .values_list("pk", flat=True)
+        )
+        claims = [claim for claim in all_claims if claim.pk in shown]
+    else:
+        claims = all_claims
     return {
         "article": article,
         "claims": claims,
-        "segments": text_segments(article.body, claims),
+        "claim_total": len(all_claims),
+        "segments": text_segments(article.body, all_claims),
+        "filter_form": filter_form,
+        "create_form": ClaimCreateForm(),
+        "is_filtered": any(filters.values()),
     }
 
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request", "HX-Target")
 def article_detail(request: HtmxHttpRequest, article_id: int):
     article = get_object_or_404(Article.objects.select_related("publisher"), pk=article_id)
-    return render(request, "claims/article_detail.html", _workspace_context(article))
+    context = workspace_context(request, article, default_ratings())
+    if request.htmx and request.htmx.target == "claim-list":
+        return render(request, "claims/article_detail.html#claim-list", context)
+    return render(request, "claims/article_detail.html", context)
+
+
+def _claim_or_404(article_id: int, claim_id: int) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related("article", "assignee").with_current_verdict(),
+        pk=claim_id,
+        article_id=article_id,
+    )
+
+
+def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> dict:
+    """Everything the claim panel shows, in a fixed number of queries."""
+    user = request.user
+    citations = list(claim.citations.select_related("source__publisher", "added_by"))
+    verdicts = list(claim.verdicts.select_related("rating", "author", "approved_by"))
+    draft = next(
+        (v for v in reversed(verdicts) if v.author_id == user.pk and v.state == "draft"), None
+    )
+    can_edit = can_edit_claim(user, claim)
+    undo = request.session.get(UNDO_KEY)
+    context = {
+        "claim": claim,
+        "can_edit": can_edit,
+        "can_comment": can_comment(user, claim),
+        "citations": citations,
+        "stance_counts": {
+            stance: sum(1 for c in citations if c.stance == stance) for stance in Stance.values
+        },
+        "verdicts": verdicts,
+        "draft": draft,
+        "comments": list(claim.comments.select_related("author")),
+        "undo": undo if undo and undo.get("claim") == claim.pk else None,
+        "edit_form": ClaimEditForm(
+            initial={
+                "statement": claim.statement,
+                "claimant": claim.claimant,
+                "kind": claim.kind,
+                "version": claim.version,
+            }
+        ),
+        "dismiss_form": DismissForm(initial={"version": claim.version}),
+        "split_form": SplitForm(claim=claim, initial={"version": claim.version}),
+        "citation_form": CitationForm(initial={"stance": Stance.SUPPORTS}),
+        "verdict_form": VerdictForm(
+            ratings=Rating.objects.filter(pk__in=[r.pk for r in ratings]),
+            initial={
+                "rating": draft.rating_id if draft else None,
+                "reasoning": draft.reasoning if draft else "",
+                "version": draft.version if draft else None,
+            },
+        ),
+        "comment_form": CommentForm(),
+        "stances": Stance,
+    }
+    context["verdict_form"].fields["rating"].choices = [("", "Choose a rating")] + [
+        (r.pk, r.label) for r in ratings
+    ]
+    context.update(overrides)
+    return context
+
+
+def render_claim(request, claim: Claim, *, status: int = 200, **overrides) -> HttpResponse:
+    """The claim panel (and its list row, out of band) for htmx; else the whole workspace."""
+    ratings = default_ratings()
+    context = panel_context(request, claim, ratings, **overrides)
+    if request.htmx:
+        context["oob"] = request.method == "POST"
+        response = render(request, "claims/claim_update.html", context, status=status)
+        if request.method == "GET":
+            return response
+        return push_url(response, claim.get_absolute_url()) if status == 200 else response
+    context.update(workspace_context(request, claim.article, ratings))
+    context["selected"] = claim
+    return render(request, "claims/article_detail.html", context, status=status)
+
+
+def done(request, claim: Claim, message: str) -> HttpResponse:
+    """After a successful change: the fresh panel for htmx, a redirect otherwise."""
+    if request.htmx:
+        fresh = _claim_or_404(claim.article_id, claim.pk)
+        return render_claim(request, fresh, flash=message)
+    messages.success(request, message)
+    return redirect(claim)
+
+
+def refused(request, claim: Claim, message: str, *, status=422, **overrides) -> HttpResponse:
+    fresh = _claim_or_404(claim.article_id, claim.pk)
+    return render_claim(request, fresh, status=status, error=message, **overrides)
+
+
+def conflict(request, claim: Claim, form_name: str, form, current) -> HttpResponse:
+    """Show both versions and keep the user's text; the next save overwrites knowingly."""
+    data = form.data.copy()
+    data["version"] = current.version
+    kept = type(form)(data)
+    fresh = _claim_or_404(claim.article_id, claim.pk)
+    return render_claim(request, fresh, status=409, conflict=current, **{form_name: kept})
+
+
+def _editable(request, article_id: int, claim_id: int) -> Claim:
+    claim = _claim_or_404(article_id, claim_id)
+    if not can_edit_claim(request.user, claim):
+        raise PermissionDenied("You may not change this claim.")
+    return claim
 
 
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
 def claim_detail(request: HtmxHttpRequest, article_id: int, claim_id: int):
-    claim = get_object_or_404(
-        Claim.objects.select_related("article__publisher", "assignee"),
-        pk=claim_id,
-        article_id=article_id,
-    )
+    return render_claim(request, _claim_or_404(article_id, claim_id))
+
+
+@require_POST
+@login_required
+def claim_edit(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = _editable(request, article_id, claim_id)
+    form = ClaimEditForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, edit_form=form)
+    try:
+        editing.edit_claim(
+            claim,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            statement=form.cleaned_data["statement"],
+            claimant=form.cleaned_data["claimant"],
+            kind=form.cleaned_data["kind"],
+        )
+    except editing.EditConflict as error:
+        return conflict(request, claim, "edit_form", form, error.current)
+    except editing.EditRefused as error:
+        form.add_error(None, str(error))
+        return render_claim(request, claim, status=422, edit_form=form)
+    return done(request, claim, "Claim saved.")
+
+
+@require_POST
+@login_required
+def claim_accept(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = _editable(request, article_id, claim_id)
+    try:
+        workflow.accept(claim, by=request.user)
+    except workflow.TransitionRefused as error:
+        return refused(request, claim, str(error))
+    return done(request, claim, "Claim accepted for checking.")
+
+
+@require_POST
+@login_required
+def claim_dismiss(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = _editable(request, article_id, claim_id)
+    form = DismissForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, dismiss_form=form)
+    try:
+        workflow.dismiss(
+            claim,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            version=form.cleaned_data["version"],
+        )
+    except editing.EditConflict as error:
+        return conflict(request, claim, "dismiss_form", form, error.current)
+    except workflow.TransitionRefused as error:
+        return refused(request, claim, str(error))
+    return done(request, claim, "Claim dismissed.")
+
+
+@require_POST
+@login_required
+def claim_split(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = _editable(request, article_id, claim_id)
+    form = SplitForm(request.POST, claim=claim)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, split_form=form)
+    try:
+        first, _ = editing.split_claim(
+            claim, by=request.user, version=form.cleaned_data["version"], at=form.cleaned_data["at"]
+        )
+    except editing.EditConflict:
+        return refused(request, claim, "The claim changed meanwhile; check it and split again.")
+    except editing.EditRefused as error:
+        return refused(request, claim, str(error))
+    messages.success(request, "Claim split in two.")
     if request.htmx:
-        return render(request, "claims/article_detail.html#claim-panel", {"claim": claim})
-    context = _workspace_context(claim.article)
-    context["claim"] = context["selected"] = claim
-    return render(request, "claims/article_detail.html", context)
+        # The article text's marks change too: load the whole workspace again.
+        return HttpResponseClientRedirect(first.get_absolute_url())
+    return redirect(first)
+
+
+@require_POST
+@login_required
+def claim_merge(request: HtmxHttpRequest, article_id: int):
+    article = get_object_or_404(Article, pk=article_id)
+    form = MergeForm(request.POST, article=article)
+    if not form.is_valid():
+        messages.error(request, "Tick at least two claims of this article to merge them.")
+        return redirect(article)
+    claims = list(form.cleaned_data["claims"])
+    if not all(can_edit_claim(request.user, claim) for claim in claims):
+        raise PermissionDenied("You may not change one of these claims.")
+    try:
+        merged = editing.merge_claims(claims, by=request.user)
+    except editing.EditRefused as error:
+        messages.error(request, str(error))
+        return redirect(article)
+    messages.success(request, f"Merged {len(claims)} claims into one.")
+    return redirect(merged)
+
+
+@require_POST
+@login_required
+def claim_create(request: HtmxHttpRequest, article_id: int):
+    article = get_object_or_404(Article, pk=article_id)
+    form = ClaimCreateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim = editing.add_claim(
+                article,
+                by=request.user,
+                quote=data["quote"],
+                start_utf16=data["start"],
+                end_utf16=data["end"],
+                statement=data["statement"],
+                claimant=data["claimant"],
+                kind=data["kind"],
+            )
+        except editing.EditRefused as error:
+            form.add_error("quote", str(error))
+        else:
+            messages.success(request, "Claim added.")
+            return redirect(claim)
+    context = workspace_context(request, article, default_ratings())
+    context["create_form"] = form
+    return render(request, "claims/article_detail.html", context, status=422)
+
+
+# Citations ---------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def citation_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = _editable(request, article_id, claim_id)
+    form = CitationForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, citation_form=form)
+    data = form.cleaned_data
+    try:
+        source = (
+            data["source"]
+            or editing.source_for_url(data["url"], by=request.user, title=data["title"]).source
+        )
+        editing.cite_source(
+            claim,
+            by=request.user,
+            source=source,
+            stance=data["stance"],
+            excerpt=data["excerpt"],
+            note=data["note"],
+        )
+    except (editing.EditRefused, UnsafeURL) as error:
+        form.add_error("url", str(error))
+        return render_claim(request, claim, status=422, citation_form=form)
+    request.session.pop(UNDO_KEY, None)
+    return done(request, claim, f"Source cited: {source}.")
+
+
+@require_POST
+@login_required
+def citation_delete(request: HtmxHttpRequest, article_id: int, claim_id: int, citation_id: int):
+    claim = _editable(request, article_id, claim_id)
+    citation = get_object_or_404(
+        Citation.objects.select_related("source"), pk=citation_id, claim=claim
+    )
+    undo = editing.remove_citation(citation, by=request.user)
+    request.session[UNDO_KEY] = {**undo, "claim": claim.pk, "title": str(citation.source)}
+    return done(request, claim, "Citation removed.")
+
+
+@require_GET
+@login_required
+def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    """Library sources matching what the reviewer types, to cite one in a click."""
+    claim = _claim_or_404(article_id, claim_id)
+    query = request.GET.get("source_q", "").strip()[:200]
+    sources = []
+    if len(query) >= 2:
+        sources = list(
+            Source.objects.filter(
+                Q(title__icontains=query)
+                | Q(url__icontains=query)
+                | Q(publisher__name__icontains=query)
+            )
+            .select_related("publisher")
+            .order_by("-published_on", "title")[:8]
+        )
+    return render(
+        request,
+        "claims/article_detail.html#source-results",
+        {"claim": claim, "sources": sources, "source_q": query},
+    )
+
+
+# Verdicts and comments ---------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def verdict_save(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = _editable(request, article_id, claim_id)
+    ratings = Rating.objects.filter(scale__is_default=True)
+    form = VerdictForm(request.POST, ratings=ratings)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, verdict_form=form)
+    try:
+        editing.save_verdict_draft(
+            claim,
+            by=request.user,
+            rating=form.cleaned_data["rating"],
+            reasoning=form.cleaned_data["reasoning"],
+            version=form.cleaned_data["version"],
+        )
+    except editing.EditConflict as error:
+        data = request.POST.copy()
+        data["version"] = error.current.version if error.current else ""
+        kept = VerdictForm(data, ratings=ratings)
+        fresh = _claim_or_404(article_id, claim_id)
+        return render_claim(request, fresh, status=409, conflict=error.current, verdict_form=kept)
+    except editing.EditRefused as error:
+        form.add_error("rating", str(error))
+        return render_claim(request, claim, status=422, verdict_form=form)
+    return done(request, claim, "Verdict draft saved.")
+
+
+@require_POST
+@login_required
+def comment_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = _claim_or_404(article_id, claim_id)
+    if not can_comment(request.user, claim):
+        raise PermissionDenied("You may not comment here.")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, comment_form=form)
+    editing.add_comment(claim, by=request.user, body=form.cleaned_data["body"])
+    return done(request, claim, "Comment posted.")

@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 
 # Session + user, then the page's own queries.
 ARTICLE_LIST_QUERIES = 3
-ARTICLE_DETAIL_QUERIES = 4
-CLAIM_DETAIL_QUERIES = 5
+ARTICLE_DETAIL_QUERIES = 5
+CLAIM_DETAIL_QUERIES = 8
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,368 @@
+"""The reviewer's edits to claims: text, splits and merges, citations, verdict drafts, comments.
+
+Every function takes the version the user's form was based on where a lost update is
+possible, locks the row, and raises EditConflict (carrying the current row) when someone
+else saved in between: nothing typed is silently overwritten. Every write goes through
+`save()`/`delete()` so that django-simple-history records it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from claims.anchoring import SpanError, TextQuoteSelector, find_anchor, utf16_to_code_points
+from claims.canonical import canonical_url
+from claims.models import (
+    Article,
+    Citation,
+    Claim,
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    Comment,
+    Rating,
+    Source,
+    Stance,
+    Verdict,
+    VerdictState,
+)
+from claims.publishers import publisher_for_url
+
+
+class EditRefused(ValueError):
+    """An edit that cannot be made; the message says why, for the user."""
+
+
+class EditConflict(Exception):
+    """Someone else saved the object after the user's form was loaded."""
+
+    def __init__(self, current):
+        super().__init__("This was changed by someone else while you were editing.")
+        self.current = current
+
+
+def _locked_claim(claim: Claim, version: int | None) -> Claim:
+    current = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
+    if version is not None and current.version != version:
+        raise EditConflict(current)
+    return current
+
+
+def _bump(claim: Claim, by) -> None:
+    claim.version += 1
+    claim._history_user = by
+
+
+@transaction.atomic
+def edit_claim(
+    claim: Claim, *, by, version: int, statement: str, claimant: str, kind: str
+) -> Claim:
+    """Change a claim's statement, claimant and kind."""
+    statement = statement.strip()
+    if not statement:
+        raise EditRefused("The statement cannot be empty.")
+    if kind not in ClaimKind.values:
+        raise EditRefused("Choose a kind from the list.")
+    current = _locked_claim(claim, version)
+    current.statement, current.claimant, current.kind = statement, claimant.strip(), kind
+    _bump(current, by)
+    current.save()
+    return current
+
+
+def split_points(quote: str) -> list[int]:
+    """The offsets inside a quote where it may be split: after each word but the last."""
+    points = []
+    for index in range(1, len(quote)):
+        if quote[index - 1].isspace() and not quote[index].isspace():
+            points.append(index)
+    return points
+
+
+@transaction.atomic
+def split_claim(claim: Claim, *, by, version: int, at: int) -> tuple[Claim, Claim]:
+    """Cut a claim in two at an offset inside its quote; both parts keep its metadata.
+
+    The first part keeps the claim's identity (citations, verdicts and comments); the
+    second is a new claim added by hand with the same status.
+    """
+    current = _locked_claim(claim, version)
+    if at not in split_points(current.quote):
+        raise EditRefused("Split between two words of the claim's text.")
+    body = current.article.body
+    first_end = current.start + len(current.quote[:at].rstrip())
+    second_start = current.start + at
+    second = Claim(
+        article=current.article,
+        statement=current.quote[at:].strip(),
+        claimant=current.claimant,
+        kind=current.kind,
+        score=current.score,
+        signals=current.signals,
+        origin=ClaimOrigin.MANUAL,
+        status=current.status if current.status != ClaimStatus.DISMISSED else ClaimStatus.DETECTED,
+        assignee=current.assignee,
+        created_by=by,
+    )
+    second.anchor_to(body, second_start, current.end, body_hash=current.article.body_hash)
+    current.anchor_to(body, current.start, first_end, body_hash=current.article.body_hash)
+    current.statement = current.quote.strip()
+    _bump(current, by)
+    current.save()
+    second._history_user = by
+    second.save()
+    return current, second
+
+
+@transaction.atomic
+def merge_claims(claims: list[Claim], *, by) -> Claim:
+    """Merge claims of one article into the first; the others' work moves onto it.
+
+    The merged claim spans from the earliest start to the latest end. Citations,
+    verdicts and comments of the others move to it (a source cited twice keeps the
+    first citation), then the others are deleted; history records every step.
+    """
+    if len(claims) < 2:
+        raise EditRefused("Choose at least two claims to merge.")
+    ids = [claim.pk for claim in claims]
+    locked = list(Claim.objects.select_for_update().select_related("article").filter(pk__in=ids))
+    if len(locked) != len(set(ids)):
+        raise EditRefused("One of the claims no longer exists.")
+    if len({claim.article_id for claim in locked}) != 1:
+        raise EditRefused("Only claims of the same article can be merged.")
+    if any(claim.status in (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED) for claim in locked):
+        raise EditRefused("Claims in review or published cannot be merged.")
+    locked.sort(key=lambda claim: (claim.start, claim.end))
+    kept, others = locked[0], locked[1:]
+    article = kept.article
+    start = min(claim.start for claim in locked)
+    end = max(claim.end for claim in locked)
+    cited = set(kept.citations.values_list("source_id", flat=True))
+    for other in others:
+        for citation in other.citations.all():
+            if citation.source_id in cited:
+                citation._history_user = by
+                citation.delete()
+                continue
+            citation.claim = kept
+            citation._history_user = by
+            citation.save()
+            cited.add(citation.source_id)
+        for verdict in other.verdicts.all():
+            verdict.claim = kept
+            verdict._history_user = by
+            verdict.save()
+        other.comments.update(claim=kept)
+        other._history_user = by
+        other.delete()
+    kept.anchor_to(article.body, start, end, body_hash=article.body_hash)
+    kept.statement = " ".join(claim.statement for claim in locked)
+    if kept.status == ClaimStatus.DETECTED:
+        kept.status = ClaimStatus.ACCEPTED
+    _bump(kept, by)
+    kept.save()
+    return kept
+
+
+@transaction.atomic
+def add_claim(
+    article: Article,
+    *,
+    by,
+    quote: str,
+    start_utf16: int | None = None,
+    end_utf16: int | None = None,
+    statement: str = "",
+    claimant: str = "",
+    kind: str = ClaimKind.OTHER,
+) -> Claim:
+    """Add a claim by hand over the words a reviewer selected (or pasted) in the article.
+
+    Browser offsets are UTF-16 code units; they are converted to code points and must
+    cover exactly `quote`. Without offsets the quote must occur exactly once.
+    """
+    body = article.body
+    if not quote.strip():
+        raise EditRefused("Select the words of the claim in the article text.")
+    if kind not in ClaimKind.values:
+        raise EditRefused("Choose a kind from the list.")
+    if start_utf16 is not None and end_utf16 is not None:
+        try:
+            start = utf16_to_code_points(body, start_utf16)
+            end = utf16_to_code_points(body, end_utf16)
+        except SpanError as error:
+            raise EditRefused(f"The selection does not fit the article: {error}") from error
+        if body[start:end] != quote:
+            raise EditRefused("The selected words are not at that place in the article.")
+    else:
+        count = body.count(quote)
+        if count == 0:
+            raise EditRefused("These words are not in the article text.")
+        place = find_anchor(body, TextQuoteSelector(quote, "", ""))
+        if place is None:
+            raise EditRefused(
+                f"These words appear {count} times in the article: select them in the text."
+            )
+        start, end = place
+    # Trim surrounding whitespace so the span starts and ends on words.
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if Claim.objects.filter(article=article, start=start, end=end).exists():
+        raise EditRefused("A claim already covers exactly these words.")
+    claim = Claim(
+        article=article,
+        statement=statement.strip() or body[start:end],
+        claimant=claimant.strip(),
+        kind=kind,
+        score=0.0,
+        origin=ClaimOrigin.MANUAL,
+        status=ClaimStatus.ACCEPTED,
+        created_by=by,
+    )
+    try:
+        claim.anchor_to(body, start, end, body_hash=article.body_hash)
+    except SpanError as error:
+        raise EditRefused(str(error)) from error
+    claim._history_user = by
+    claim.save()
+    return claim
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    source: Source
+    created: bool
+
+
+def source_for_url(url: str, *, by, title: str = "") -> SourceResult:
+    """The library's source for a URL (after canonicalising it), created if new.
+
+    Raises canonical.UnsafeURL for anything but a plain http(s) URL.
+    """
+    canonical = canonical_url(url)
+    existing = Source.objects.filter(url=canonical).select_related("publisher").first()
+    if existing is not None:
+        return SourceResult(existing, created=False)
+    source = Source(
+        url=canonical,
+        title=title.strip()[:500],
+        publisher=publisher_for_url(canonical),
+        created_by=by,
+    )
+    source._history_user = by
+    try:
+        with transaction.atomic():
+            source.save()
+    except IntegrityError:
+        # Someone added the same URL a moment ago: use theirs.
+        return SourceResult(Source.objects.get(url=canonical), created=False)
+    return SourceResult(source, created=True)
+
+
+@transaction.atomic
+def cite_source(
+    claim: Claim, *, by, source: Source, stance: str, excerpt: str = "", note: str = ""
+) -> Citation:
+    """Attach a source to a claim with its stance, the excerpt that matters and a note."""
+    if stance not in Stance.values:
+        raise EditRefused("Choose whether the source supports, refutes or adds context.")
+    if Citation.objects.filter(claim=claim, source=source).exists():
+        raise EditRefused("This claim already cites that source.")
+    citation = Citation(
+        claim=claim,
+        source=source,
+        stance=stance,
+        excerpt=excerpt.strip(),
+        note=note.strip(),
+        added_by=by,
+    )
+    citation._history_user = by
+    citation.save()
+    _touch(claim, by)
+    return citation
+
+
+@transaction.atomic
+def remove_citation(citation: Citation, *, by) -> dict:
+    """Remove a citation; return what is needed to put it back (the undo)."""
+    undo = {
+        "source": citation.source_id,
+        "stance": citation.stance,
+        "excerpt": citation.excerpt,
+        "note": citation.note,
+    }
+    citation._history_user = by
+    citation.delete()
+    _touch(citation.claim, by)
+    return undo
+
+
+def _touch(claim: Claim, by) -> None:
+    """Raise a claim's version after a change to what hangs off it."""
+    current = Claim.objects.select_for_update().get(pk=claim.pk)
+    _bump(current, by)
+    current.save(update_fields=["version", "updated_at"])
+    claim.version = current.version
+
+
+def open_verdict(claim: Claim, user) -> Verdict | None:
+    """The user's draft verdict on the claim, if any."""
+    return (
+        claim.verdicts.filter(author=user, state=VerdictState.DRAFT)
+        .select_related("rating")
+        .order_by("-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def save_verdict_draft(
+    claim: Claim, *, by, rating: Rating, reasoning: str, version: int | None
+) -> Verdict:
+    """Create or update the user's draft verdict on a claim.
+
+    `version` is the draft's version the form was based on (None for a new draft). A
+    claim that is still only detected is accepted by drafting a verdict on it.
+    """
+    if rating.scale_id != _default_scale_id():
+        raise EditRefused("Choose a rating from the desk's scale.")
+    current_claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    draft = (
+        Verdict.objects.select_for_update()
+        .filter(claim=claim, author=by, state=VerdictState.DRAFT)
+        .first()
+    )
+    if draft is None:
+        if version is not None:
+            latest = claim.verdicts.filter(author=by).order_by("-pk").first()
+            raise EditConflict(latest)
+        draft = Verdict(claim=claim, author=by, state=VerdictState.DRAFT)
+    elif version != draft.version:
+        raise EditConflict(draft)
+    else:
+        draft.version += 1
+    draft.rating, draft.reasoning = rating, reasoning.strip()
+    draft._history_user = by
+    draft.save()
+    if current_claim.status == ClaimStatus.DETECTED:
+        current_claim.status = ClaimStatus.ACCEPTED
+    _bump(current_claim, by)
+    current_claim.save()
+    claim.version, claim.status = current_claim.version, current_claim.status
+    return draft
+
+
+def _default_scale_id() -> int:
+    from claims.models import RatingScale
+
+    return RatingScale.objects.filter(is_default=True).values_list("pk", flat=True).get()
+
+
+@transaction.atomic
+def add_comment(claim: Claim, *, by, body: str) -> Comment:
+    body = body.strip()
+    if not body:
+        raise EditRefused("Write something before posting a comment.")
+    return Comment.objects.create(claim=claim, author=by, body=body)

@@ -1,0 +1,23 @@
+"""Template filters for user-supplied text and links."""
+
+from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import urlize
+
+from claims.canonical import safe_link
+
+register = template.Library()
+
+
+@register.filter
+def safe_href(url: str) -> str:
+    """The URL if it may be a link (http/https), else empty: auto-escaping does not stop
+    href="javascript:...", so every user-supplied href goes through this."""
+    return safe_link(url)
+
+
+@register.filter(needs_autoescape=True)
+def plain_text(text: str, autoescape: bool = True) -> str:
+    """Plain text shown safely: escaped, http(s) links made clickable, line breaks kept."""
+    linked = urlize(text or "", nofollow=True, autoescape=autoescape)
+    return linebreaksbr(linked, autoescape=False)

@@ -1,0 +1,130 @@
+// The workspace's keyboard shortcuts, focus after swaps, and adding a claim from a
+// text selection. Everything here is an enhancement: each action also works as a form.
+(function () {
+  "use strict";
+
+  const $ = (selector, root) => (root || document).querySelector(selector);
+  const $$ = (selector, root) => Array.from((root || document).querySelectorAll(selector));
+
+  function isTyping(event) {
+    const target = event.target;
+    return (
+      target.isContentEditable ||
+      ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) ||
+      event.ctrlKey || event.metaKey || event.altKey
+    );
+  }
+
+  // j/k move between claims in the list; Enter (native) opens the focused one.
+  function moveClaim(step) {
+    const links = $$(".claim-link");
+    if (!links.length) return;
+    const current = links.indexOf(document.activeElement);
+    let next;
+    if (current === -1) {
+      const selected = links.findIndex((link) => link.closest(".is-selected"));
+      next = selected === -1 ? (step > 0 ? 0 : links.length - 1) : selected + step;
+    } else {
+      next = current + step;
+    }
+    next = Math.max(0, Math.min(links.length - 1, next));
+    links[next].focus();
+    links[next].scrollIntoView({ block: "nearest" });
+  }
+
+  function openAndFocus(detailsId, fieldSelector) {
+    const details = document.getElementById(detailsId);
+    if (details) details.open = true;
+    const field = $(fieldSelector);
+    if (field) {
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    }
+  }
+
+  function toggleShortcuts() {
+    const dialog = document.getElementById("shortcuts");
+    if (!dialog) return;
+    if (dialog.open) dialog.close();
+    else dialog.showModal();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (isTyping(event)) return;
+    switch (event.key) {
+      case "j": moveClaim(1); break;
+      case "k": moveClaim(-1); break;
+      case "s": openAndFocus("add-source", "#add-source input[name=url]"); break;
+      case "v": openAndFocus(null, "#verdict-form select[name=rating]"); break;
+      case "/": openAndFocus(null, "#id_q"); break;
+      case "?": toggleShortcuts(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-shortcuts-open]")) toggleShortcuts();
+  });
+
+  // After the claim panel is swapped in, move focus to it (or to the first error) and
+  // mark the open claim in the list and the text.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id !== "claim-panel") return;
+    const panel = $(".claim-panel");
+    if (!panel) return;
+    const claimId = panel.dataset.claim;
+    $$(".is-selected").forEach((el) => el.classList.remove("is-selected"));
+    $$(`[data-claim="${claimId}"]`).forEach((el) => {
+      const row = el.closest(".claim-row");
+      (row || el).classList.add("is-selected");
+    });
+    const invalid = $("[aria-invalid=true]", panel);
+    const flash = $(".flash", panel);
+    if (invalid) invalid.focus();
+    else if (!flash) $("#claim-panel-heading", panel).focus();
+    if (window.matchMedia("(max-width: 800px)").matches) panel.scrollIntoView({ block: "start" });
+  });
+
+  // Selecting words in the article fills the "Add a claim" form with the quote and its
+  // UTF-16 offsets in the article text; the server converts and checks them.
+  function selectionInBody() {
+    const body = document.getElementById("article-body");
+    const selection = window.getSelection();
+    if (!body || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
+    const range = selection.getRangeAt(0);
+    if (!body.contains(range.startContainer) || !body.contains(range.endContainer)) return null;
+    const before = document.createRange();
+    before.selectNodeContents(body);
+    before.setEnd(range.startContainer, range.startOffset);
+    const start = before.toString().length;
+    const quote = range.toString();
+    return { start: start, end: start + quote.length, quote: quote };
+  }
+
+  function offerSelection() {
+    const picked = selectionInBody();
+    const form = document.getElementById("add-claim-form");
+    if (!picked || !picked.quote.trim() || !form) return;
+    form.elements.quote.value = picked.quote;
+    form.elements.start.value = picked.start;
+    form.elements.end.value = picked.end;
+    const details = document.getElementById("add-claim");
+    details.open = true;
+    details.classList.add("has-selection");
+  }
+
+  document.addEventListener("mouseup", (event) => {
+    if (event.target.closest("#article-body")) offerSelection();
+  });
+  document.addEventListener("keyup", (event) => {
+    if (event.shiftKey && event.target.closest && event.target.closest("#article-body")) offerSelection();
+  });
+  // Typing in the quote by hand drops the offsets: the server then finds the words.
+  document.addEventListener("input", (event) => {
+    if (event.target.name === "quote" && event.target.form && event.target.form.id === "add-claim-form") {
+      event.target.form.elements.start.value = "";
+      event.target.form.elements.end.value = "";
+    }
+  });
+})();
