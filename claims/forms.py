@@ -60,13 +60,25 @@ class ArticleImportForm(forms.Form):
         return cleaned
 
 
-class VersionedForm(forms.Form):
+class DeskForm(forms.Form):
+    """A form whose element ids start with its own prefix: several forms share a page."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(DeskForm):
     """A form that carries the version of the object it was based on."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class ClaimEditForm(VersionedForm):
+    id_prefix = "edit"
+
     statement = forms.CharField(
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -77,6 +89,8 @@ class ClaimEditForm(VersionedForm):
 
 
 class DismissForm(VersionedForm):
+    id_prefix = "dismiss"
+
     reason = forms.CharField(
         label="Reason for dismissing",
         max_length=1000,
@@ -85,6 +99,8 @@ class DismissForm(VersionedForm):
 
 
 class SplitForm(VersionedForm):
+    id_prefix = "split"
+
     at = forms.TypedChoiceField(label="Split before", coerce=int, choices=[])
 
     def __init__(self, *args, claim, **kwargs):
@@ -96,7 +112,9 @@ class SplitForm(VersionedForm):
         ]
 
 
-class ClaimCreateForm(forms.Form):
+class ClaimCreateForm(DeskForm):
+    id_prefix = "new"
+
     quote = forms.CharField(
         label="Exact words from the article",
         max_length=5000,
@@ -113,7 +131,9 @@ class ClaimCreateForm(forms.Form):
     kind = forms.ChoiceField(choices=ClaimKind.choices, initial=ClaimKind.OTHER)
 
 
-class MergeForm(forms.Form):
+class MergeForm(DeskForm):
+    id_prefix = "merge"
+
     claims = forms.ModelMultipleChoiceField(queryset=Claim.objects.none())
 
     def __init__(self, *args, article, **kwargs):
@@ -121,7 +141,9 @@ class MergeForm(forms.Form):
         self.fields["claims"].queryset = article.claims.all()
 
 
-class CitationForm(forms.Form):
+class CitationForm(DeskForm):
+    id_prefix = "cite"
+
     url = forms.CharField(
         label="Source URL",
         max_length=2000,
@@ -161,7 +183,9 @@ class CitationForm(forms.Form):
         return cleaned
 
 
-class VerdictForm(forms.Form):
+class VerdictForm(DeskForm):
+    id_prefix = "verdict"
+
     rating = forms.ModelChoiceField(queryset=Rating.objects.none(), empty_label="Choose a rating")
     reasoning = forms.CharField(
         max_length=20_000,
@@ -176,7 +200,9 @@ class VerdictForm(forms.Form):
         self.fields["rating"].queryset = ratings
 
 
-class CommentForm(forms.Form):
+class CommentForm(DeskForm):
+    id_prefix = "comment"
+
     body = forms.CharField(
         label="Comment", max_length=10_000, widget=forms.Textarea(attrs={"rows": 2})
     )
