@@ -8,6 +8,7 @@ import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from claims.canonical import canonical_url
@@ -141,10 +142,10 @@ SOURCES = [
 ]
 
 DEMO_ACCOUNTS = [
-    # username, password, is_staff, is_superuser
-    ("reviewer", "demo-reviewer-2023", False, False),
-    ("editor", "demo-editor-2023", False, False),
-    ("admin", "demo-admin-2023", True, True),
+    # username, password, role (group), is_staff, is_superuser
+    ("reviewer", "demo-reviewer-2023", "Reviewer", False, False),
+    ("editor", "demo-editor-2023", "Editor", False, False),
+    ("admin", "demo-admin-2023", "Admin", True, True),
 ]
 
 
@@ -189,7 +190,7 @@ def create_demo_accounts() -> list[str]:
     """Create the local-only demo accounts; returns the usernames created now."""
     User = get_user_model()
     created = []
-    for username, password, is_staff, is_superuser in DEMO_ACCOUNTS:
+    for username, password, role, is_staff, is_superuser in DEMO_ACCOUNTS:
         user, was_created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -201,5 +202,6 @@ def create_demo_accounts() -> list[str]:
         if was_created:
             user.set_password(password)
             user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=role))
             created.append(username)
     return created

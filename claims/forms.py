@@ -6,7 +6,7 @@ from django.conf import settings
 from claims.canonical import UnsafeURL, canonical_url
 from claims.editing import split_points
 from claims.importing import ArticleRejected, article_text
-from claims.models import Claim, ClaimKind, ClaimStatus, Rating, Source, Stance
+from claims.models import ClaimKind, ClaimStatus, Rating, Source, Stance
 
 
 class ArticleImportForm(forms.Form):
@@ -131,16 +131,6 @@ class ClaimCreateForm(DeskForm):
     kind = forms.ChoiceField(choices=ClaimKind.choices, initial=ClaimKind.OTHER)
 
 
-class MergeForm(DeskForm):
-    id_prefix = "merge"
-
-    claims = forms.ModelMultipleChoiceField(queryset=Claim.objects.none())
-
-    def __init__(self, *args, article, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["claims"].queryset = article.claims.all()
-
-
 class CitationForm(DeskForm):
     id_prefix = "cite"
 
@@ -237,3 +227,85 @@ class ClaimFilterForm(forms.Form):
             "assignee": user if assignee == "me" else None,
             "unassigned": assignee == "none",
         }
+
+
+class AssignForm(DeskForm):
+    id_prefix = "assign"
+
+    assignee = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label=None)
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = reviewers
+
+
+class SendBackForm(DeskForm):
+    id_prefix = "sendback"
+
+    note = forms.CharField(
+        label="What needs another look",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ApproveForm(DeskForm):
+    id_prefix = "approve"
+
+    override_reason = forms.CharField(
+        label="Approve despite unmet checks because",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CrossCheckForm(DeskForm):
+    id_prefix = "crosscheck"
+
+    rating = forms.ModelChoiceField(queryset=None, label="Your rating", empty_label="Choose")
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].queryset = ratings
+
+
+class CorrectionForm(DeskForm):
+    id_prefix = "correct"
+
+    rating = forms.ModelChoiceField(
+        queryset=None, label="Corrected rating", empty_label="Choose a rating"
+    )
+    reasoning = forms.CharField(max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(
+        label="Correction note",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown publicly: what changed and why.",
+    )
+
+    def __init__(self, *args, ratings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].queryset = ratings
+
+
+class BulkForm(DeskForm):
+    """Ticked claims of an article and what to do with them."""
+
+    id_prefix = "bulk"
+
+    claims = forms.ModelMultipleChoiceField(queryset=None)
+    action = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("dismiss", "Dismiss"), ("merge", "Merge")]
+    )
+    reason = forms.CharField(max_length=1000, required=False)
+
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = article.claims.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "dismiss" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Give a reason for dismissing the ticked claims.")
+        return cleaned

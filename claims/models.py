@@ -295,6 +295,7 @@ class Claim(models.Model):
     class Meta:
         ordering = ["article", "start", "end"]
         indexes = [models.Index(fields=["status", "assignee"])]
+        permissions = [("assign_claim", "Can assign claims to anyone")]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_nonempty"),
             models.CheckConstraint(
@@ -469,7 +470,26 @@ class Verdict(models.Model):
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    correction_note = models.TextField(blank=True)
+    correction_note = models.TextField(
+        blank=True, help_text="Set on a verdict that corrects a published one: what changed."
+    )
+    review_note = models.TextField(
+        blank=True, help_text="The editor's (or cross-checker's) note when sending it back."
+    )
+    override_reason = models.TextField(
+        blank=True, help_text="Why the editor approved with unmet evidence checks."
+    )
+    cross_check_rating = models.ForeignKey(
+        Rating, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cross_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cross_checked_verdicts",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -478,9 +498,14 @@ class Verdict(models.Model):
 
     class Meta:
         ordering = ["claim", "created_at"]
+        permissions = [("approve_verdict", "Can approve verdicts or send them back")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=VerdictState.values), name="verdict_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cross_checked_by__isnull=True) | ~Q(cross_checked_by=F("author")),
+                name="verdict_cross_checker_not_author",
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
@@ -500,6 +525,31 @@ class Verdict(models.Model):
 
     def __str__(self):
         return f"{self.rating} ({self.get_state_display()})"
+
+
+class Desk(models.Model):
+    """The desk's own settings, kept by admins (a single row)."""
+
+    cross_checking = models.BooleanField(
+        default=False,
+        help_text="A second reviewer rates each claim without seeing the first rating; "
+        "differing ratings go back to the first reviewer.",
+    )
+    show_reviewer_names = models.BooleanField(
+        default=True, help_text="Name the reviewer and editor on public fact-check pages."
+    )
+
+    class Meta:
+        verbose_name = "desk settings"
+        verbose_name_plural = "desk settings"
+
+    def __str__(self):
+        return "Desk settings"
+
+    @classmethod
+    def current(cls) -> "Desk":
+        desk, _ = cls.objects.get_or_create(pk=1)
+        return desk
 
 
 class Comment(models.Model):

@@ -2,10 +2,11 @@
 render the partial for htmx or redirect (Post/Redirect/Get) otherwise."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -14,22 +15,40 @@ from django_htmx.middleware import HtmxDetails
 
 from claims import editing, workflow
 from claims.canonical import UnsafeURL
+from claims.evidence import doubtful_publishers, evidence_checklist
 from claims.forms import (
+    ApproveForm,
     ArticleImportForm,
+    AssignForm,
+    BulkForm,
     CitationForm,
     ClaimCreateForm,
     ClaimEditForm,
     ClaimFilterForm,
     CommentForm,
+    CorrectionForm,
+    CrossCheckForm,
     DismissForm,
-    MergeForm,
+    SendBackForm,
     SplitForm,
     VerdictForm,
 )
 from claims.highlighting import text_segments
 from claims.importing import ArticleRejected, import_article
-from claims.models import Article, Citation, Claim, ClaimStatus, Rating, Source, Stance
-from claims.permissions import can_comment, can_edit_claim
+from claims.models import (
+    Article,
+    Citation,
+    Claim,
+    ClaimStatus,
+    Desk,
+    Rating,
+    Source,
+    Stance,
+    Verdict,
+    VerdictState,
+)
+from claims.permissions import can_comment, can_edit_claim, is_editor, is_reviewer
+from claims.timeline import claim_timeline
 
 UNDO_KEY = "undo_citation"
 
@@ -64,6 +83,8 @@ def article_list(request: HtmxHttpRequest):
 @require_http_methods(["GET", "POST"])
 @login_required
 def article_create(request: HtmxHttpRequest):
+    if not request.user.has_perm("claims.add_article"):
+        raise PermissionDenied("Only reviewers, editors and admins import articles.")
     form = ArticleImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,24 +168,38 @@ def _claim_or_404(article_id: int, claim_id: int) -> Claim:
 def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> dict:
     """Everything the claim panel shows, in a fixed number of queries."""
     user = request.user
+    desk = Desk.current()
     citations = list(claim.citations.select_related("source__publisher", "added_by"))
-    verdicts = list(claim.verdicts.select_related("rating", "author", "approved_by"))
-    draft = next(
-        (v for v in reversed(verdicts) if v.author_id == user.pk and v.state == "draft"), None
+    verdicts = list(
+        claim.verdicts.select_related(
+            "rating", "author", "approved_by", "cross_checked_by", "cross_check_rating"
+        )
     )
-    can_edit = can_edit_claim(user, claim)
+    mine = [v for v in verdicts if v.author_id == user.pk]
+    draft = next((v for v in reversed(mine) if v.state == VerdictState.DRAFT), None)
+    returned = next((v for v in reversed(mine) if v.state == VerdictState.RETURNED), None)
+    prefill = draft or returned
+    transitions = workflow.available_transitions(user, claim, verdicts, desk)
+    # A cross-checker rates blind: no verdict, rating or timeline until they have rated.
+    blind = "cross_check" in transitions
+    rating_queryset = Rating.objects.filter(pk__in=[r.pk for r in ratings])
     undo = request.session.get(UNDO_KEY)
     context = {
         "claim": claim,
-        "can_edit": can_edit,
+        "can_edit": can_edit_claim(user, claim),
         "can_comment": can_comment(user, claim),
+        "transitions": transitions,
+        "blind": blind,
         "citations": citations,
         "stance_counts": {
             stance: sum(1 for c in citations if c.stance == stance) for stance in Stance.values
         },
-        "verdicts": verdicts,
+        "doubtful": doubtful_publishers(citations),
+        "verdicts": [] if blind else verdicts,
         "draft": draft,
+        "returned": returned if draft is None else None,
         "comments": list(claim.comments.select_related("author")),
+        "timeline": [] if blind else claim_timeline(claim),
         "undo": undo if undo and undo.get("claim") == claim.pk else None,
         "edit_form": ClaimEditForm(
             initial={
@@ -178,20 +213,23 @@ def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> 
         "split_form": SplitForm(claim=claim, initial={"version": claim.version}),
         "citation_form": CitationForm(initial={"stance": Stance.SUPPORTS}),
         "verdict_form": VerdictForm(
-            ratings=Rating.objects.filter(pk__in=[r.pk for r in ratings]),
+            ratings=rating_queryset,
             initial={
-                "rating": draft.rating_id if draft else None,
-                "reasoning": draft.reasoning if draft else "",
+                "rating": prefill.rating_id if prefill else None,
+                "reasoning": prefill.reasoning if prefill else "",
                 "version": draft.version if draft else None,
             },
         ),
         "comment_form": CommentForm(),
-        "stances": Stance,
+        "assign_form": AssignForm(reviewers=reviewers()) if "assign" in transitions else None,
+        "send_back_form": SendBackForm(),
+        "cross_check_form": CrossCheckForm(ratings=rating_queryset),
+        "correct_form": CorrectionForm(ratings=rating_queryset),
     }
-    context["verdict_form"].fields["rating"].choices = [("", "Choose a rating")] + [
-        (r.pk, r.label) for r in ratings
-    ]
-    context.update(overrides)
+    rating_choices = [("", "Choose a rating")] + [(r.pk, r.label) for r in ratings]
+    for name in ("verdict_form", "cross_check_form", "correct_form"):
+        context[name].fields["rating"].choices = rating_choices
+    context.update({key: value for key, value in overrides.items() if value is not None})
     return context
 
 
@@ -273,38 +311,6 @@ def claim_edit(request: HtmxHttpRequest, article_id: int, claim_id: int):
 
 @require_POST
 @login_required
-def claim_accept(request: HtmxHttpRequest, article_id: int, claim_id: int):
-    claim = _editable(request, article_id, claim_id)
-    try:
-        workflow.accept(claim, by=request.user)
-    except workflow.TransitionRefused as error:
-        return refused(request, claim, str(error))
-    return done(request, claim, "Claim accepted for checking.")
-
-
-@require_POST
-@login_required
-def claim_dismiss(request: HtmxHttpRequest, article_id: int, claim_id: int):
-    claim = _editable(request, article_id, claim_id)
-    form = DismissForm(request.POST)
-    if not form.is_valid():
-        return render_claim(request, claim, status=422, dismiss_form=form)
-    try:
-        workflow.dismiss(
-            claim,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            version=form.cleaned_data["version"],
-        )
-    except editing.EditConflict as error:
-        return conflict(request, claim, "dismiss_form", form, error.current)
-    except workflow.TransitionRefused as error:
-        return refused(request, claim, str(error))
-    return done(request, claim, "Claim dismissed.")
-
-
-@require_POST
-@login_required
 def claim_split(request: HtmxHttpRequest, article_id: int, claim_id: int):
     claim = _editable(request, article_id, claim_id)
     form = SplitForm(request.POST, claim=claim)
@@ -327,28 +333,10 @@ def claim_split(request: HtmxHttpRequest, article_id: int, claim_id: int):
 
 @require_POST
 @login_required
-def claim_merge(request: HtmxHttpRequest, article_id: int):
-    article = get_object_or_404(Article, pk=article_id)
-    form = MergeForm(request.POST, article=article)
-    if not form.is_valid():
-        messages.error(request, "Tick at least two claims of this article to merge them.")
-        return redirect(article)
-    claims = list(form.cleaned_data["claims"])
-    if not all(can_edit_claim(request.user, claim) for claim in claims):
-        raise PermissionDenied("You may not change one of these claims.")
-    try:
-        merged = editing.merge_claims(claims, by=request.user)
-    except editing.EditRefused as error:
-        messages.error(request, str(error))
-        return redirect(article)
-    messages.success(request, f"Merged {len(claims)} claims into one.")
-    return redirect(merged)
-
-
-@require_POST
-@login_required
 def claim_create(request: HtmxHttpRequest, article_id: int):
     article = get_object_or_404(Article, pk=article_id)
+    if not is_reviewer(request.user):
+        raise PermissionDenied("Only reviewers add claims.")
     form = ClaimCreateForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -482,3 +470,204 @@ def comment_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
         return render_claim(request, claim, status=422, comment_form=form)
     editing.add_comment(claim, by=request.user, body=form.cleaned_data["body"])
     return done(request, claim, "Comment posted.")
+
+
+# Workflow ----------------------------------------------------------------------------
+
+
+def reviewers():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=["Reviewer", "Editor", "Admin"])
+        .distinct()
+        .order_by("username")
+    )
+
+
+def _transition_form(action: str, data, ratings):
+    """The form a transition reads its input from, or None when it takes none."""
+    if action == "dismiss":
+        return DismissForm(data)
+    if action == "assign":
+        return AssignForm(data, reviewers=reviewers())
+    if action == "send_back":
+        return SendBackForm(data)
+    if action == "approve":
+        return ApproveForm(data)
+    if action == "cross_check":
+        return CrossCheckForm(data, ratings=ratings)
+    if action == "correct":
+        return CorrectionForm(data, ratings=ratings)
+    return None
+
+
+def _run_transition(action: str, claim: Claim, user, data: dict):
+    if action == "accept":
+        return workflow.accept(claim, by=user)
+    if action == "dismiss":
+        return workflow.dismiss(claim, by=user, reason=data["reason"], version=data.get("version"))
+    if action == "assign_self":
+        return workflow.assign(claim, by=user, to=user)
+    if action == "assign":
+        return workflow.assign(claim, by=user, to=data["assignee"])
+    if action == "release":
+        return workflow.release(claim, by=user)
+    if action == "submit":
+        return workflow.submit_for_review(claim, by=user)
+    if action == "cross_check":
+        return workflow.cross_check(claim, by=user, rating=data["rating"])
+    if action == "approve":
+        return workflow.approve(claim, by=user, override_reason=data["override_reason"])
+    if action == "send_back":
+        return workflow.send_back(claim, by=user, note=data["note"])
+    if action == "correct":
+        return workflow.correct(
+            claim, by=user, rating=data["rating"], reasoning=data["reasoning"], note=data["note"]
+        )
+    raise Http404("No such action.")
+
+
+TRANSITION_MESSAGES = {
+    "accept": "Claim accepted for checking.",
+    "dismiss": "Claim dismissed.",
+    "assign_self": "The claim is yours to research.",
+    "assign": "Claim assigned.",
+    "release": "Claim released.",
+    "submit": "Verdict submitted for review.",
+    "cross_check": "Cross-check recorded.",
+    "approve": "Verdict approved: the claim is published.",
+    "send_back": "Sent back to the reviewer.",
+    "correct": "Correction submitted for approval.",
+}
+
+
+@require_POST
+@login_required
+def claim_transition(request: HtmxHttpRequest, article_id: int, claim_id: int, action: str):
+    """Take one workflow step; the workflow module decides whether this user may."""
+    if action not in TRANSITION_MESSAGES:
+        raise Http404("No such action.")
+    claim = _claim_or_404(article_id, claim_id)
+    form = _transition_form(action, request.POST, Rating.objects.filter(scale__is_default=True))
+    if form is not None and not form.is_valid():
+        return render_claim(request, claim, status=422, **{f"{action}_form": form})
+    data = form.cleaned_data if form is not None else {}
+    try:
+        _run_transition(action, claim, request.user, data)
+    except editing.EditConflict as error:
+        return conflict(request, claim, f"{action}_form", form, error.current)
+    except workflow.TransitionRefused as error:
+        if action == "approve" and request.POST.get("from") == "review":
+            return review_page(request, claim, error=str(error), form=form)
+        return refused(request, claim, str(error), status=403, **{f"{action}_form": form})
+    if request.POST.get("from") == "review":
+        messages.success(request, TRANSITION_MESSAGES[action])
+        return redirect(claim)
+    return done(request, claim, TRANSITION_MESSAGES[action])
+
+
+@require_POST
+@login_required
+def claim_bulk(request: HtmxHttpRequest, article_id: int):
+    """Accept, dismiss or merge the claims ticked in the list."""
+    article = get_object_or_404(Article, pk=article_id)
+    form = BulkForm(request.POST, article=article)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(article)
+    claims = list(form.cleaned_data["claims"])
+    action = form.cleaned_data["action"]
+    if action == "merge":
+        if not all(can_edit_claim(request.user, claim) for claim in claims):
+            raise PermissionDenied("You may not change one of these claims.")
+        try:
+            merged = editing.merge_claims(claims, by=request.user)
+        except editing.EditRefused as error:
+            messages.error(request, str(error))
+            return redirect(article)
+        messages.success(request, f"Merged {len(claims)} claims into one.")
+        return redirect(merged)
+    changed, refusals = workflow.triage(
+        claims, by=request.user, action=action, reason=form.cleaned_data["reason"]
+    )
+    verb = "accepted" if action == "accept" else "dismissed"
+    if changed:
+        messages.success(request, f"{len(changed)} claim(s) {verb}.")
+    for refusal in refusals:
+        messages.error(request, refusal)
+    return redirect(article)
+
+
+@require_GET
+@login_required
+def claim_review(request, article_id: int, claim_id: int):
+    return review_page(request, _claim_or_404(article_id, claim_id))
+
+
+def review_page(request, claim: Claim, *, error: str = "", form=None) -> HttpResponse:
+    """The editor's review: verdict and reasoning beside the citations and the checklist."""
+    if not is_editor(request.user):
+        raise PermissionDenied("Only editors review verdicts.")
+    verdict = (
+        claim.verdicts.filter(state=VerdictState.SUBMITTED)
+        .select_related("rating", "author", "cross_check_rating", "cross_checked_by")
+        .order_by("-pk")
+        .first()
+    )
+    citations = list(claim.citations.select_related("source__publisher", "added_by"))
+    checks = evidence_checklist(citations, verdict.reasoning if verdict else "")
+    published = claim.verdicts.filter(state=VerdictState.APPROVED).select_related("rating").last()
+    return render(
+        request,
+        "claims/claim_review.html",
+        {
+            "claim": claim,
+            "verdict": verdict,
+            "published": published,
+            "citations": citations,
+            "checks": checks,
+            "all_met": all(check.met for check in checks),
+            "own": verdict is not None and verdict.author_id == request.user.pk,
+            "error": error,
+            "approve_form": form if isinstance(form, ApproveForm) else ApproveForm(),
+            "send_back_form": SendBackForm(),
+        },
+        status=403 if error else 200,
+    )
+
+
+@require_GET
+@login_required
+def my_work(request):
+    """Claims assigned to me by status, verdicts waiting for my review, and returns."""
+    user = request.user
+    assigned = list(
+        Claim.objects.filter(assignee=user)
+        .exclude(status__in=[ClaimStatus.PUBLISHED, ClaimStatus.DISMISSED])
+        .select_related("article")
+        .order_by("status", "-updated_at")
+    )
+    by_status = {}
+    for claim in assigned:
+        by_status.setdefault(claim.get_status_display(), []).append(claim)
+    waiting = []
+    if is_editor(user) or Desk.current().cross_checking:
+        waiting = list(
+            Verdict.objects.filter(state=VerdictState.SUBMITTED)
+            .exclude(author=user)
+            .select_related("claim__article", "rating", "author")
+            .order_by("submitted_at")
+        )
+        if not is_editor(user):
+            waiting = [v for v in waiting if v.cross_checked_by_id is None]
+    returned = list(
+        Verdict.objects.filter(author=user, state=VerdictState.RETURNED)
+        .select_related("claim__article", "rating")
+        .order_by("-updated_at")[:20]
+    )
+    return render(
+        request,
+        "claims/my_work.html",
+        {"by_status": by_status, "waiting": waiting, "returned": returned},
+    )

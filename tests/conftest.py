@@ -8,7 +8,23 @@ from tests.factories import ArticleFactory, UserFactory
 
 @pytest.fixture
 def reviewer(db):
-    return UserFactory(username="rita")
+    return UserFactory(username="rita", roles=["Reviewer"])
+
+
+@pytest.fixture
+def other_reviewer(db):
+    return UserFactory(username="oscar", roles=["Reviewer"])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="edna", roles=["Editor"])
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

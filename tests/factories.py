@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from claims.anchoring import quote_selector, text_hash
 from claims.models import (
@@ -26,6 +27,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@desk.invalid")
     password = factory.django.Password("a-long-test-password")
+
+    @factory.post_generation
+    def roles(user, create, extracted, **kwargs):
+        """UserFactory(roles=["Reviewer"]) puts the user in those groups."""
+        if create and extracted:
+            user.groups.set(Group.objects.filter(name__in=extracted))
 
 
 class PublisherFactory(factory.django.DjangoModelFactory):

@@ -7,9 +7,9 @@ from tests.factories import ArticleFactory, ClaimFactory, article_with_claims
 pytestmark = pytest.mark.django_db
 
 # Session + user, then the page's own queries.
-ARTICLE_LIST_QUERIES = 3
-ARTICLE_DETAIL_QUERIES = 5
-CLAIM_DETAIL_QUERIES = 8
+ARTICLE_LIST_QUERIES = 7
+ARTICLE_DETAIL_QUERIES = 9
+CLAIM_DETAIL_QUERIES = 18
 
 
 @pytest.mark.parametrize(
