@@ -1,0 +1,1166 @@
+"""Propose the check-worthy claims in an article's text.
+
+Pure functions over a str, standard library only: no Django, no model, no network. The
+result is deterministic and every offset is a Python str index (a Unicode code point)
+into the text given, end exclusive.
+
+The pipeline, per sentence:
+
+1. `sentences` splits the text, minding abbreviations, decimals, initials, ellipses,
+   closing quotes and paragraph breaks.
+2. The sentence's asserted clause is found and its claimant with it: a direct quote and
+   its speaker ("“...,” Blinken said"), reported speech ("Washington and Seoul denounced
+   that ..."), "according to X", or else the sentence itself (claimant "": the article).
+3. The clause is split where it asserts a second checkable thing (", under an agreement
+   that ...", ", after ...", "; ...").
+4. Each part is scored from explainable signals (numbers, names, attribution, legal
+   words, time; minus opinion, hedges, calls to action, greetings, questions) combined
+   by a logistic function, given a kind, and restated as a short editable statement.
+
+Everything runs in time linear in the text: precompiled regular expressions without
+nested unbounded repetition, bounded look-back windows, and one scan of the whole text for
+the signal words (trie-shaped expressions), looked up per claim by offset.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass
+
+KINDS = ("statistic", "event", "quote", "legal", "prediction", "other")
+ACCEPT_THRESHOLD = 0.5  # claims with score >= this are accepted for checking automatically
+
+# A "sentence" longer than this (a paste without punctuation) is cut at whitespace.
+MAX_SENTENCE_CHARS = 2_000
+# Statements are shortened at clause boundaries beyond the soft limit, cut beyond the hard one.
+STATEMENT_SOFT_LIMIT = 75
+STATEMENT_HARD_LIMIT = 120
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # code-point offset into text, inclusive
+    end: int  # exclusive; text[start:end] == self.text
+    text: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str  # "quantity", "attribution", "named_entity", ... (see WEIGHTS)
+    weight: float  # positive raises the score, negative lowers it
+    evidence: str  # the words that triggered it, for display to the reviewer
+
+
+@dataclass(frozen=True)
+class ProposedClaim:
+    start: int  # code-point offsets into the article text, end exclusive
+    end: int
+    quote: str  # == text[start:end]
+    statement: str  # short self-contained restatement a reviewer can edit
+    claimant: str  # who made the claim; "" if the article itself asserts it
+    kind: str  # one of KINDS
+    score: float  # check-worthiness in [0, 1], rounded to 3 decimals
+    signals: tuple[Signal, ...]
+    sentence_start: int  # the containing sentence's span
+    sentence_end: int
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
+# ---------------------------------------------------------------------------------------
+# Sentence splitting
+# ---------------------------------------------------------------------------------------
+
+_CLOSERS = "\"'”’»)]"
+_QUOTE_CLOSERS = "\"'”’»"
+
+# A run of terminators (possessive, and only at the start of a run, so that long runs of
+# dots cannot make the scan quadratic) with its closing quotes/brackets, before
+# whitespace; a paragraph break; or a terminator glued to the next sentence
+# ("easier.Over the past").
+_BOUNDARY_RE = re.compile(
+    r"(?=[.!?…\n\u2029])"  # a leading character test lets the scan skip ahead quickly
+    r"(?:(?P<term>(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s|\Z))"
+    r"|(?P<para>\n[^\S\n]*\n|\u2029)"
+    r"|(?P<glue>(?<=[a-z]{2})[.!?](?=[A-Z][a-z])|(?<=\w)[.!?](?=[“«][\s\w])))"
+)
+# After a boundary candidate: whitespace and opening quotes, then the next word.
+_NEXT_WORD_RE = re.compile(r"[\s\"'“‘«(\[]*+([\w’'.\-]*)")
+# A closing quote followed by its attribution: “We will.” Blinken said.
+_SAID_AFTER_QUOTE_RE = re.compile(
+    r"(?:[A-Z][\w’'.\-]*\s+){0,4}(?:said|says|asked|added|told|wrote|replied|insisted)\b"
+)
+
+# Abbreviations after which a period never ends a sentence (titles, Latin, "approx.").
+_NEVER_BREAK = _words(
+    """mr mrs ms messrs mme dr prof gen sen rep gov lt col capt cmdr adm maj sgt cpl pvt
+    pres rev hon st mt ft supt insp det atty gens sens reps govs
+    e.g i.e eg ie vs v cf approx ca viz incl esp est"""
+)
+# Abbreviations that do not end a sentence before a number: "No. 3", "Jan. 9".
+_BEFORE_DIGIT = _words(
+    """no nos art arts vol vols fig figs p pp ch sec op para
+    jan feb mar apr jun jul aug sep sept oct nov dec"""
+)
+_MONTH_ABBREVIATIONS = _words("jan feb mar apr jun jul aug sep sept oct nov dec")
+# Abbreviations that may end a sentence: they do when the next word starts a sentence.
+_AMBIGUOUS = _words("etc inc ltd co corp jr sr bros plc llc al dept univ assn")
+
+# Capitalised words that typically start a sentence (so are not names there).
+_STARTERS = _words(
+    """The A An In On At As For From By With Without To Of And But Or Nor So Yet If When
+    While After Before Since Until Because Although Though However Meanwhile Moreover
+    Furthermore Also Still Then Now Today Tonight Yesterday Tomorrow This That These Those
+    There Here It Its It's It’s He She They We I You His Her Their Our My Your One Some
+    Many Most All No Not Each Every Both Other Another Such What Which Who Whom Whose Why
+    How Where Over Under During Through Last Next First Second Third Finally Instead Indeed
+    Even Only Just More Much Few Several Let Let's Let’s Please Thank Thanks Yes Well Oh
+    Like Unlike Despite Among Between Against About Above Below Across Around Into Upon
+    Within Once Again Already Perhaps Maybe Together Ladies Good Welcome Whether Whatever
+    Given Based According Nearly Almost Roughly Approximately Any Nobody Nothing Everyone
+    Everybody Someone Something Anyone Whereas Unless Otherwise Therefore Thus Hence
+    Accordingly Besides Similarly Likewise Fourth Fifth Later Earlier Soon Never Always
+    Often Sometimes Usually Do Does Did Is Are Was Were Will Would Can Could Should Must
+    May Might Have Has Had Don't Don’t I'm I’m I've I’ve I'll I’ll I'd I’d We're We’re
+    We've We’ve We'll We’ll Dear Sir Madam Hello Congratulations Imagine Consider Remember
+    Think Look Join"""
+)
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding whitespace (as str.strip sees whitespace)."""
+    segment = text[start:end]
+    stripped = segment.lstrip()
+    if not stripped:
+        return start, start
+    start += len(segment) - len(stripped)
+    return start, start + len(stripped.rstrip())
+
+
+def _previous_token(text: str, pos: int) -> str:
+    """The word just before pos, dots and apostrophes included ("U.S", "Mr", "e.g")."""
+    i = pos
+    low = max(0, pos - 30)
+    while i > low and (text[i - 1].isalnum() or text[i - 1] in ".’'-_"):
+        i -= 1
+    return text[i:pos].strip(".’'-_")
+
+
+def _is_boundary(text: str, match: re.Match) -> bool:
+    """Whether the terminator run matched ends its sentence."""
+    term = match.group()
+    nxt = _NEXT_WORD_RE.match(text, match.end())
+    word = nxt.group(1)
+    if not word:
+        return True  # end of text, or an unusual character: a boundary
+    first = word[0]
+    if first.islower():
+        return False  # "transfers. of Russian weapons", "e.g. the", "“Why?” he asked"
+    core = term.rstrip(_CLOSERS)
+    closing_quote = any(ch in _QUOTE_CLOSERS for ch in term[len(core) :])
+    if closing_quote and _SAID_AFTER_QUOTE_RE.match(text, nxt.start(1)):
+        return False  # “We will.” Blinken said.
+    if core != "." or len(term) != len(core):
+        return True
+    token = _previous_token(text, match.start()).rpartition("-")[2]  # "then-Lt."
+    if not token:
+        return True
+    lowered = token.lower()
+    if lowered in _NEVER_BREAK:
+        return False
+    starts_sentence = word.rstrip(".") in _STARTERS
+    if lowered in _BEFORE_DIGIT:
+        if first.isdigit():
+            return False
+        return starts_sentence if lowered in _MONTH_ABBREVIATIONS else True
+    if len(token) == 1 and token.isupper():
+        # An initial ("J. R. R. Tolkien", "George W. Bush") unless a sentence clearly starts.
+        next_is_initial = len(word) >= 2 and word[1] == "." and word[0].isupper()
+        return starts_sentence and not next_is_initial
+    if "." in token or lowered in _AMBIGUOUS:
+        return starts_sentence  # "in the U.S. The ..." but "the U.S. Army"
+    return True
+
+
+def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a run-on span at whitespace so that no piece exceeds MAX_SENTENCE_CHARS."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        window_start = start + MAX_SENTENCE_CHARS // 2
+        window = text[window_start : start + MAX_SENTENCE_CHARS]
+        cut = max(window.rfind("\n"), window.rfind(" "), window.rfind("\t"))
+        cut = window_start + cut if cut > 0 else start + MAX_SENTENCE_CHARS
+        piece = _strip_span(text, start, cut)
+        if piece[1] > piece[0]:
+            pieces.append(piece)
+        start, end = _strip_span(text, cut, end)
+    if end > start:
+        pieces.append((start, end))
+    return pieces
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of text, in order, each stripped of surrounding whitespace."""
+    spans = []
+    previous = 0
+    for match in _BOUNDARY_RE.finditer(text):
+        if match.lastgroup == "term" and not _is_boundary(text, match):
+            continue
+        boundary = match.end()
+        start, end = _strip_span(text, previous, boundary)
+        if end > start:
+            spans.extend(_split_long(text, start, end))
+        previous = boundary
+    start, end = _strip_span(text, previous, len(text))
+    if end > start:
+        spans.extend(_split_long(text, start, end))
+    return [Sentence(start, end, text[start:end]) for start, end in spans]
+
+
+# ---------------------------------------------------------------------------------------
+# Signals
+# ---------------------------------------------------------------------------------------
+
+BIAS = -1.2
+WEIGHTS = {
+    "quantity": 1.5,
+    "named_entity": 0.35,  # per distinct name, up to NAMED_ENTITY_CAP names
+    "attribution": 0.5,
+    "comparison": 0.6,
+    "legal": 0.7,
+    "time": 0.4,
+    "past_action": 0.4,
+    "opinion": -0.8,  # several distinct opinion words count half as much again
+    "hedge": -0.5,
+    "prediction": -0.3,
+    "call_to_action": -1.2,
+    "greeting": -2.0,
+    "question": -1.5,
+}
+NAMED_ENTITY_CAP = 3
+
+# The lexicon: words and phrases (lower case; a space stands for any whitespace, "'" for
+# either apostrophe) -> signal. "month", "weekday" and "act" depend on capitals.
+_LEXICON: dict[str, str] = {}
+
+
+def _add(name: str, entries: str, *, phrases: bool = False) -> None:
+    for entry in entries.split(",") if phrases else entries.split():
+        entry = " ".join(entry.split())
+        if entry:
+            _LEXICON[entry] = name
+
+
+_add("weekday", "monday tuesday wednesday thursday friday saturday sunday")
+_add(
+    "month",
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""",
+)
+_add("act", "act")
+_add("time", "yesterday tomorrow")
+_add("time", "over the past, over the last, years ago, months ago, weeks ago, days ago,"
+     "decades ago", phrases=True)  # fmt: skip
+for _which in ("last", "next", "this", "past", "previous", "coming"):
+    _add(
+        "time",
+        ",".join(
+            f"{_which} {period}"
+            for period in _words(
+                "year month week decade century spring summer fall autumn winter quarter"
+            )
+        ),
+        phrases=True,
+    )
+_add("greeting", "thanks thank welcome congratulations applause laughter hello greetings")
+_add(
+    "greeting",
+    "thank you, good morning, good afternoon, good evening, good night, god bless,"
+    "ladies and gentlemen",
+    phrases=True,
+)
+_add(
+    "quantity",
+    """two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred hundreds thousand thousands million millions billion billions trillion
+    trillions dozen dozens half twice triple quadruple percent percentage one-third
+    two-thirds""",
+)
+for _unit in ("hundred", "thousand", "million", "billion", "trillion", "dozen"):
+    _add("quantity", f"one {_unit}, a {_unit}, an {_unit}", phrases=True)
+_add("quantity", "one in, a third of, a quarter of, per cent", phrases=True)
+_add(
+    "comparison",
+    """most least highest lowest largest biggest smallest fastest slowest strongest weakest
+    deadliest richest poorest doubled tripled quadrupled halved increased decreased increase
+    increases decrease decreases rose risen fell fallen grew grown dropped declined surged
+    soared plunged jumped spiked record than unprecedented""",
+)
+_add(
+    "comparison",
+    ",".join(
+        f"{adjective} than"
+        for adjective in _words(
+            "more less fewer greater higher lower larger smaller bigger faster slower cheaper "
+            "older younger"
+        )
+    ),
+    phrases=True,
+)
+_add(
+    "comparison",
+    "as many as, as much as, at least, compared to, compared with, similar to, identical to,"
+    "the same as, for the first time, the first, the only, no other, the fastest-growing,"
+    "the second, the third",
+    phrases=True,
+)
+_add("none", "rather than, other than", phrases=True)  # not comparisons
+_add(
+    "legal",
+    """law laws legally legislation statute statutes resolution resolutions court courts
+    judge judges ruled ruling treaty treaties regulation regulations banned lawsuit lawsuits
+    sued vetoed amendment amendments bill bills unconstitutional""",
+)
+_add("legal", "executive order, executive orders", phrases=True)
+_add(
+    "opinion",
+    """great greatest wonderful terrible horrible amazing incredible awesome fantastic
+    beautiful proud pride love loved hope hopeful honored honoured blessed grateful inspiring
+    remarkable extraordinary tremendous best worst bold exciting thrilled deserve deserves
+    concerned worried really truly shameful disgraceful""",
+)
+_add(
+    "opinion",
+    "i believe, i think, i feel, i hope, i know, we believe, i am proud, we are proud",
+    phrases=True,
+)
+_add(
+    "hedge",
+    "might could possible possibly perhaps maybe apparently likely unlikely probably if unless",
+)
+_add("hedge", "appears to, appear to, appeared to, seems to, seem to, seemed to", phrases=True)
+_add("call_to_action", "must should shouldn't let's urge please")
+_add(
+    "call_to_action",
+    "ought to, need to, needs to, have to, let us, call on, i ask, we ask, ask you, join me,"
+    "encourage you, it's time, it is time",
+    phrases=True,
+)
+_add("prediction", "will won't shall forecast forecasts forecasted")
+_add(
+    "prediction",
+    "going to, expected to, expect to, expects to, projected to, set to, plan to, plans to,"
+    "planning to",
+    phrases=True,
+)
+
+# Attribution verbs are found in the same pass, to tell which sentences report speech.
+_add(
+    "say",
+    """said says say denounced denounces stated claimed claims told tells announced announces
+    reported insisted insists argued argues added adds noted warned warns explained explains
+    confirmed confirms alleged alleges asserted asserts acknowledged admitted admits
+    estimated wrote writes declared declares revealed reveals maintained maintains
+    emphasized emphasised stressed stresses tweeted testified contended contends accused
+    recalled reiterated disclosed""",
+)
+_add("say", "pointed out", phrases=True)
+
+# Word beginnings -> signal ("violates", "sanctioned", "predicted", "record-breaking").
+_PREFIXES = {
+    "violat": "legal",
+    "illegal": "legal",
+    "unlawful": "legal",
+    "constitution": "legal",
+    "sanction": "legal",
+    "prohibit": "legal",
+    "indict": "legal",
+    "convict": "legal",
+    "predict": "prediction",
+    "record-": "comparison",
+}
+
+_IRREGULAR_PAST = (
+    "sent|made|took|gave|won|lost|paid|built|spent|met|held|became|began|grew|fell|rose|went"
+    "|came|left|brought|bought|sold|led|saw|seen|wrote|written|found|ran|kept|shot|struck"
+    "|fought|taught|caught|drew|drove|flew|broke|chose|knew|stole|threw|spoke|told|sank"
+    "|swore|understood|withdrew|arose|fled|forgave|froze|hid|laid|lent|meant|rode|rang"
+    "|sought|shook|slept|stood|stuck|swept|swam|tore|wore|dealt|dug|fed|felt|got|heard|hung"
+)
+_NOT_PAST = _words(
+    """need needed indeed speed seed feed proceed succeed exceed breed greed shed hundred
+    embed bed red bled fled sled wed weed deed heed steed creed kindred sacred naked wicked
+    wretched rugged ragged crooked beloved learned aged blessed cursed dogged jagged
+    supposed concerned interested excited pleased committed dedicated"""
+)
+
+
+def _trie_pattern(entries) -> str:
+    """A regex matching any of the entries, shaped as a trie so that matching is fast.
+
+    Python's re tries the alternatives of a group one by one; sharing prefixes keeps each
+    attempt to a few character tests. A space matches any whitespace, "'" either apostrophe.
+    """
+    trie: dict = {}
+    for entry in entries:
+        node = trie
+        for ch in entry:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = []
+        for ch in sorted(key for key in node if key):
+            atom = r"\s+" if ch == " " else "['’]" if ch == "'" else re.escape(ch)
+            branches.append(atom + pattern(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return body + "?" if len(branches) == 1 and len(body) == 1 else f"(?:{body})?"
+        return body
+
+    return pattern(trie)
+
+
+_WORD_START = r"(?<![\w’'\-])"
+_WORD_END = r"(?![\w’'\-])"
+# Numbers (with a currency, a percent sign or a unit word), lexicon words and phrases,
+# word beginnings: one pass over the whole text.
+_SCAN_PATTERN = (
+    r"(?P<number>(?<![\w’'\-.,])[$€£¥]?\d(?:[\d,.]{0,24}\d)?%?"
+    r"(?:\s+(?:hundred|thousand|million|billion|trillion|percent|per\s?cent|dozen)\b)?)"
+    rf"|{_WORD_START}(?:(?P<lexicon>{_trie_pattern(_LEXICON)}){_WORD_END}"
+    rf"|(?P<prefix>{_trie_pattern(_PREFIXES)})[\w’'\-]*)"
+)
+# The fast form consumes the character before the word instead of looking behind: the
+# engine then skips ahead to spaces and punctuation. It runs over " " + the lower-cased
+# text; the slow form (ignoring case) serves when lower-casing changed the length ("İ").
+_BEFORE_WORD = r"[^\w’'\-]"
+_SCAN_FAST_RE = re.compile(_BEFORE_WORD + "(?:" + _SCAN_PATTERN.replace(_WORD_START, "") + ")")
+_SCAN_RE = re.compile(_SCAN_PATTERN, re.IGNORECASE)
+_PAST_PATTERN = rf"(?:[a-z]{{3,}}ed|{_trie_pattern(_IRREGULAR_PAST.split('|'))}){_WORD_END}"
+_PAST_FAST_RE = re.compile(_BEFORE_WORD + _PAST_PATTERN)
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+# A name: capitalised words on one line, possibly joined by "of", "de", "bin" ...; or an
+# acronym.
+_NAME_RE = re.compile(
+    r"(?=[A-Z])(?<![\w’'\-])[A-Z][\w’'\-]*"
+    r"(?:(?:[^\S\n]+(?:of[^\S\n]+the|of|de|da|del|du|van|von|bin|al|la|le))?"
+    r"[^\S\n]+[A-Z][\w’'\-]*){0,7}"
+)
+_NOT_NAMES = _words(
+    """I I'm I’m I've I’ve I'll I’ll I'd I’d OK Mr Mrs Ms Dr Prof Sir Madam God
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday"""
+)
+_QUESTION_TAIL = " \t\n\r\"'”’»)]"
+
+
+def _lexical_signal(kind: str, word: str) -> str | None:
+    """The signal a scanned word stands for, or None."""
+    if kind == "number":
+        return "time" if _YEAR_RE.fullmatch(word) else "quantity"
+    if kind == "prefix":
+        low = word.lower()
+        return next(name for prefix, name in _PREFIXES.items() if low.startswith(prefix))
+    name = _LEXICON[" ".join(word.lower().replace("’", "'").split())]
+    if name == "month":  # "May" is a month, "may" a hedge, "march" a verb
+        return "time" if word[0].isupper() else "hedge" if word == "may" else None
+    if name == "weekday":
+        return "time" if word[0].isupper() else None
+    if name == "act":
+        return "legal" if word == "Act" else None
+    return None if name == "none" else name
+
+
+def _name(words: list[str]) -> str:
+    """A name as found, without a leading sentence word or a trailing possessive."""
+    first = 0
+    while first < len(words) and words[first] in _STARTERS:
+        first += 1
+    name = " ".join(words[first:])
+    for suffix in ("’s", "'s", "’", "'"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _is_name(name: str) -> bool:
+    return bool(name) and name not in _NOT_NAMES and not (len(name) == 1 and name.isupper())
+
+
+@dataclass(frozen=True)
+class _Hits:
+    """Signal words found in a text, sorted by position: (start, end, signal, words)."""
+
+    starts: list[int]
+    hits: list[tuple[int, int, str, str]]
+
+    def between(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end, first)
+        return [hit for hit in self.hits[first:last] if hit[1] <= end]
+
+
+def _scan(text: str) -> _Hits:
+    """Every signal word and name in the text, in one pass of each expression."""
+    hits = []
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        padded = " " + lowered  # match.start() is then the word's offset in text
+        spans = [(m.start(), m.end() - 1, m.lastgroup) for m in _SCAN_FAST_RE.finditer(padded)]
+    else:
+        spans = [(m.start(), m.end(), m.lastgroup) for m in _SCAN_RE.finditer(text)]
+    for start, end, kind in spans:
+        word = text[start:end]
+        name = _lexical_signal(kind, word)
+        if name is not None:
+            hits.append((start, end, name, " ".join(word.split())))
+    for match in _PAST_FAST_RE.finditer(" " + text):
+        word = text[match.start() : match.end() - 1]
+        if word not in _NOT_PAST:
+            hits.append((match.start(), match.end() - 1, "past_action", word))
+    for match in _NAME_RE.finditer(text):
+        name = _name(match.group().split())
+        if _is_name(name):
+            hits.append((match.start(), match.end(), "named_entity", name))
+    hits.sort()
+    return _Hits([hit[0] for hit in hits], hits)
+
+
+def _evidence(words: list[str], limit: int = 5) -> str:
+    """The distinct words, in order of appearance, at most `limit` of them."""
+    return ", ".join(list(dict.fromkeys(words))[:limit])
+
+
+def _signals(
+    hits: list[tuple[int, int, str, str]],
+    *,
+    attribution: str,
+    question: bool,
+    extra_names: tuple[str, ...] = (),
+    context: list[tuple[int, int, str, str]] = (),
+) -> tuple[Signal, ...]:
+    """The signals of a claim from the signal words in it, with weights and evidence.
+
+    Time words in `context` (the attribution around a reported clause: "Last year, Senator
+    Shelby announced ...") count too; `extra_names` are names the words refer to.
+    """
+    found: dict[str, list[str]] = {"named_entity": list(extra_names)}
+    for _, _, name, words in hits:
+        found.setdefault(name, []).append(words)
+    for _, _, name, words in context:
+        if name == "time":
+            found.setdefault(name, []).append(words)
+    signals = []
+    for name in ("quantity", "comparison", "legal", "time"):
+        if name in found:
+            signals.append(Signal(name, WEIGHTS[name], _evidence(found[name])))
+    names = list(dict.fromkeys(found["named_entity"]))
+    if names:
+        weight = round(WEIGHTS["named_entity"] * min(len(names), NAMED_ENTITY_CAP), 3)
+        signals.append(Signal("named_entity", weight, _evidence(names)))
+    if attribution:
+        signals.append(Signal("attribution", WEIGHTS["attribution"], attribution))
+    if "past_action" in found:
+        evidence = _evidence(found["past_action"], 3)
+        signals.append(Signal("past_action", WEIGHTS["past_action"], evidence))
+    if "opinion" in found:
+        several = len({word.lower() for word in found["opinion"]}) > 1
+        weight = round(WEIGHTS["opinion"] * (1.5 if several else 1.0), 3)
+        signals.append(Signal("opinion", weight, _evidence(found["opinion"])))
+    for name in ("hedge", "prediction", "call_to_action", "greeting"):
+        if name in found:
+            signals.append(Signal(name, WEIGHTS[name], _evidence(found[name])))
+    if question:
+        signals.append(Signal("question", WEIGHTS["question"], "?"))
+    return tuple(signals)
+
+
+def _score(signals: tuple[Signal, ...]) -> float:
+    """The logistic of the bias plus the signals' weights, in [0, 1], 3 decimals."""
+    total = BIAS + sum(signal.weight for signal in signals)
+    return round(min(1.0, max(0.0, 1.0 / (1.0 + math.exp(-total)))), 3)
+
+
+def _kind(signals: tuple[Signal, ...], *, is_quote: bool) -> str:
+    names = {signal.name for signal in signals}
+    if "quantity" in names:
+        return "statistic"
+    if is_quote:
+        return "quote"
+    if "legal" in names:
+        return "legal"
+    if "prediction" in names:
+        return "prediction"
+    if "past_action" in names and ("named_entity" in names or "time" in names):
+        return "event"
+    return "other"
+
+
+# ---------------------------------------------------------------------------------------
+# Claimants: who asserts the clause
+# ---------------------------------------------------------------------------------------
+
+_ATTRIBUTION_VERBS = (
+    "said|says|say|denounced|denounces|stated|claimed|claims|told|tells|announced|announces"
+    "|reported|insisted|insists|argued|argues|added|adds|noted|warned|warns|explained"
+    "|explains|confirmed|confirms|alleged|alleges|asserted|asserts|acknowledged|admitted"
+    "|admits|estimated|wrote|writes|declared|declares|revealed|reveals|maintained"
+    "|maintains|emphasized|emphasised|stressed|stresses|tweeted|testified|contended"
+    "|contends|accused|recalled|reiterated|disclosed|pointed\\s+out|predicted|predicts"
+)
+# Verbs whose object may be a clause without "that": "said the plan failed".
+_SAY_VERBS = _words(
+    """said says say told tells added adds insisted insists argued argues claimed claims
+    warned warns wrote writes stated noted explained"""
+)
+_VERB_RE = re.compile(
+    r"\b(?:(?:has|have|had|also|later|then|again|once|further|previously|publicly|repeatedly"
+    r"|recently|reportedly)\s+)?"
+    rf"(?P<verb>{_ATTRIBUTION_VERBS})\b"
+)
+_LEAD_VERB_RE = re.compile(rf"[\s,]*(?P<verb>{_ATTRIBUTION_VERBS})\b")
+_SPEAKER_VERB_RE = re.compile(
+    r"[\s,]*(?P<speaker>[^,.;:!?“”\"«»()\[\]]{1,80}?)\s+"
+    r"(?:(?:has|had|also|later|then|again|once|further|previously|publicly|repeatedly"
+    rf"|recently|reportedly)\s+)?(?P<verb>{_ATTRIBUTION_VERBS})\b"
+)
+_VERB_BEFORE_QUOTE_RE = re.compile(
+    rf"(?P<verb>{_ATTRIBUTION_VERBS})(?:\s+[\w’'\-]+){{0,3}}?\s*[:,]?\s*\Z"
+)
+_THAT_RE = re.compile(r"\bthat\b")
+_NO_THAT_CLAUSE_RE = re.compile(
+    r"\s*,?\s*"
+    r"(?:(?:on|this|last|late|early|earlier)\s+[A-Za-z]+(?:\s+\(\d+\))?\s*,?\s*)?"
+    r"(?:in\s+an?\s+(?:statement|tweet|post|interview|speech|letter|report)\s*,?\s*)?"
+    r"(?=[A-Z]|(?:the|a|an|there|it|he|she|they|we|his|her|its|their|this|these|those"
+    r"|some|many|most|all|no|more|nearly|about|over|only|almost|roughly)\b)"
+)
+_TOLD_OBJECT_RE = re.compile(r"\s+(?:the\s+)?[\w’'\-]+")
+_IS_THAT_RE = re.compile(
+    r"(?:The|Our|My|Their|One)\s+(?:[\w’'\-]+\s+){0,2}?(?:is|was|remains)\s+that\s+"
+)
+# "I am proud to report that ...": the speaker of a speech asserts what follows.
+_FIRST_PERSON_LEAD_RE = re.compile(
+    r"\b(?:I|[Ww]e)(?:\s+am|\s+are|’m|'m|’re|'re)\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:proud|pleased|happy|excited|honou?red|glad|delighted|thrilled)\s+to\s+"
+    r"(?:report|announce|say|share|tell\s+you)\s+(?:that\s+)?"
+)
+_ACCORDING_START_RE = re.compile(r"[Aa]ccording\s+to\s+(?P<speaker>[^,;:]{2,80}?)\s*,\s*")
+_ACCORDING_END_RE = re.compile(
+    r",\s*according\s+to\s+(?P<speaker>[^,;:!?“”\"]{2,80}?)\s*[.!?]?[\"”’»]*\s*\Z"
+)
+_INVERTED_VERBS = "said|says|added|noted|wrote|explained|insisted|warned|argued"
+_INVERTED_WORDS = frozenset(_INVERTED_VERBS.split("|")) | {"told"}
+_INVERTED_RE = re.compile(
+    rf",\s*(?:(?P<verb1>{_INVERTED_VERBS})\s+(?P<speaker1>[^,.;:!?“”\"«»()]{{1,60}}?)"
+    r"|(?P<speaker2>[^,.;:!?“”\"«»()]{1,60}?)\s+(?:(?:has|had)\s+)?"
+    rf"(?P<verb2>{_INVERTED_VERBS}|told\s+\w+)(?:\s+[^,.;:!?“”\"]{{0,60}})?)"
+    r"\s*[.!?]?[\"”’»]*\s*\Z"
+)
+_QUOTE_PAIR_RE = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|«([^«»]*)»")
+_UNOPENED_QUOTE_RE = re.compile(r"([^“”\"«»]{10,})”")
+
+_SPEAKER_STOP = _words(
+    """that which is am are was were be been being will would can could should must may might
+    if because when while not than do does did whether to"""
+)
+_SPEAKER_LOWER_START = _words(
+    """the a an his her its their our my this these those some many several most he she
+    they we i it officials experts analysts authorities police critics researchers
+    scientists sources witnesses residents both two three state federal local
+    government military diplomats"""
+)
+_SPEAKER_ED_OK = _words(
+    "unnamed retired elected appointed armed united related named based unidentified"
+)
+_SPEAKER_CUT = _words(
+    """on in at during after before who whom which when while to as from with for this last
+    yesterday today earlier later adding according"""
+)
+_TITLE_WORDS = _words(
+    """secretary state minister president vice prime foreign defense defence interior
+    chancellor senator sen rep representative governor gov mayor general gen dr mr mrs ms
+    prof professor spokesman spokeswoman spokesperson director chief ambassador judge
+    justice king queen pope commissioner chairman chairwoman chair ceo deputy attorney
+    leader dictator premier speaker lieutenant colonel col captain capt sergeant officer
+    official envoy adviser advisor counselor counterpart candidate host anchor reporter
+    author founder owner coach inspector sheriff the"""
+)
+_FIRST_PERSON = _words("i we you us me")
+_SPEAKER_TRAILING = _words(
+    "has have had also later then again once further previously publicly repeatedly recently"
+    " reportedly"
+)
+_DELIMITER_RE = re.compile(r"[,;:(“”\"«»]")
+
+
+@dataclass
+class _Context:
+    """What earlier sentences told us: the last person named as a claimant."""
+
+    last_person: str = ""
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """An asserted stretch of a sentence (offsets relative to the sentence) and its source."""
+
+    start: int
+    end: int
+    claimant: str
+    attribution: str
+    is_quote: bool = False
+
+
+def _valid_speaker(speaker: str) -> bool:
+    """Whether the words before (or after) an attribution verb look like who spoke."""
+    words = speaker.split()
+    if not 1 <= len(words) <= 9:
+        return False
+    first = words[0]
+    if first[0].islower() and first not in _SPEAKER_LOWER_START:
+        return False
+    if first in _STARTERS and first.lower() not in _SPEAKER_LOWER_START:
+        return False  # "In Seoul ...", "After ..."
+    for word in words:
+        lowered = word.lower()
+        if lowered in _SPEAKER_STOP:
+            return False
+        if word[0].islower() and lowered.endswith("ed") and lowered not in _SPEAKER_ED_OK:
+            return False  # "Trump signed a law that said"
+    return any(ch.isalpha() for ch in speaker)
+
+
+def _cut_speaker_after(speaker: str) -> str:
+    """The speaker named after its verb, up to a preposition: "said Park, whom" -> "Park"."""
+    kept = []
+    for word in speaker.split():
+        if word.lower() in _SPEAKER_CUT:
+            break
+        kept.append(word)
+    return " ".join(kept)
+
+
+def _speaker_before(sentence: str, pos: int) -> str:
+    """The words before pos back to the previous clause delimiter, skipping an apposition.
+
+    "For his part, the minister said" -> "the minister"; "James McFitting, head of the
+    lab, told" -> "James McFitting"; "He then declared" -> "He".
+    """
+    pre = sentence[max(0, pos - 160) : pos]
+    segments = _DELIMITER_RE.split(pre)
+    speaker = segments[-1].strip()
+    if not speaker and len(segments) >= 3:
+        speaker = segments[-3].strip()  # name, apposition, verb
+    words = speaker.split()
+    while words and words[-1].lower() in _SPEAKER_TRAILING:
+        words.pop()
+    return " ".join(words)
+
+
+def _claimant(speaker: str, context: _Context) -> str:
+    """A speaker's words as a claimant: titles dropped before a name, pronouns resolved."""
+    speaker = " ".join(speaker.strip(" ,;:“”\"'’()").split())
+    lowered = speaker.lower()
+    if not speaker or lowered in _FIRST_PERSON or lowered in ("they", "it"):
+        return ""
+    if lowered in ("he", "she"):
+        return context.last_person
+    words = speaker.split()
+    run: list[str] = []
+    for word in reversed(words):
+        if not word[0].isupper() or word.lower().rstrip(".") in _TITLE_WORDS:
+            break
+        run.insert(0, word)
+    if run and len(run) < len(words) and words[-len(run) - 1].lower().rstrip(".") in _TITLE_WORDS:
+        speaker = " ".join(run)  # "US Secretary of State Antony Blinken" -> "Antony Blinken"
+    claimant = speaker[0].upper() + speaker[1:]
+    if " and " not in claimant and all(word[0].isupper() for word in claimant.split()):
+        context.last_person = claimant
+    return claimant
+
+
+def _quote_frames(sentence: str, context: _Context) -> list[_Frame]:
+    """Direct quotes in the sentence that have a speaker next to them."""
+    pairs = []
+    for match in _QUOTE_PAIR_RE.finditer(sentence):
+        group = match.lastindex or 1
+        pairs.append((match.start(group), match.end(group), match.start(), match.end()))
+    if not pairs:
+        unopened = _UNOPENED_QUOTE_RE.match(sentence)  # the end of a quote begun earlier
+        if unopened:
+            pairs.append((0, unopened.end(1), 0, unopened.end()))
+    frames = []
+    for inner_start, inner_end, outer_start, outer_end in pairs:
+        if len(sentence[inner_start:inner_end].split()) < 4:
+            continue  # scare quotes: “closely and carefully”
+        speaker = verb = ""
+        lead = _LEAD_VERB_RE.match(sentence, outer_end)
+        if lead:  # “...,” said Park
+            verb = lead.group("verb")
+            rest = sentence[lead.end() : lead.end() + 80]
+            stops = [i for i in (rest.find(ch) for ch in ",.;:!?") if i >= 0]
+            speaker = _cut_speaker_after(rest[: min(stops, default=len(rest))])
+            attribution = f"{verb} {speaker}"
+        else:
+            after = _SPEAKER_VERB_RE.match(sentence, outer_end)
+            if after:  # “...,” Blinken said
+                speaker, verb = after.group("speaker").strip(), after.group("verb")
+            else:  # Blinken said: “...”
+                window_start = max(0, outer_start - 100)
+                before = _VERB_BEFORE_QUOTE_RE.search(sentence, window_start, outer_start)
+                if before:
+                    verb = before.group("verb")
+                    speaker = _speaker_before(sentence, before.start())
+            attribution = f"{speaker} {verb}"
+        if not verb or not speaker or not _valid_speaker(speaker):
+            continue
+        claimant = _claimant(speaker, context)
+        frames.append(_Frame(inner_start, inner_end, claimant, attribution, is_quote=True))
+    return frames
+
+
+def _clause_after_verb(sentence: str, verb: re.Match) -> int | None:
+    """Where the reported clause starts after an attribution verb, or None."""
+    window = sentence[verb.end() : verb.end() + 160]
+    that = _THAT_RE.search(window)
+    # Not "said she was inspired that ...", where the clause starts at "she".
+    if (
+        that
+        and len(window[: that.start()].split()) <= 16
+        and not _FINITE_RE.search(window, 0, that.start())
+    ):
+        return verb.end() + that.end()
+    if verb.group("verb") not in _SAY_VERBS:
+        return None  # "announced his retirement" is an act, not reported speech
+    pos = verb.end()
+    if verb.group("verb") in ("told", "tells"):
+        obj = _TOLD_OBJECT_RE.match(sentence, pos)
+        if not obj:
+            return None
+        pos = obj.end()
+    clause = _NO_THAT_CLAUSE_RE.match(sentence, pos)
+    if clause is None or clause.end() >= len(sentence):
+        return None
+    return clause.end()
+
+
+def _frames(sentence: str, context: _Context, verbs: list[tuple[int, str]]) -> list[_Frame]:
+    """The asserted stretches of a sentence with their claimants.
+
+    `verbs` are the attribution verbs in the sentence: (offset in the sentence, word).
+    """
+    if _QUOTE_CHARS_RE.search(sentence):
+        frames = _quote_frames(sentence, context)
+        if frames:
+            return frames
+    end = len(sentence)
+    according = "ccording to" in sentence
+    if according:
+        match = _ACCORDING_START_RE.match(sentence)
+        if match:
+            speaker = match.group("speaker")
+            claimant = _claimant(speaker, context)
+            return [_Frame(match.end(), end, claimant, f"according to {speaker}")]
+    is_that = _IS_THAT_RE.match(sentence)
+    if not is_that and " to " in sentence:
+        is_that = _FIRST_PERSON_LEAD_RE.search(sentence, 0, 160)
+    if is_that and is_that.end() < end:
+        return [_Frame(is_that.end(), end, "", "")]
+    if any(offset < 300 for offset, _ in verbs):
+        for verb in _VERB_RE.finditer(sentence, 0, min(end, 300)):
+            speaker = _speaker_before(sentence, verb.start())
+            if not speaker or not _valid_speaker(speaker):
+                continue
+            start = _clause_after_verb(sentence, verb)
+            if start is None:
+                break
+            evidence = f"{speaker} {verb.group().strip()}"
+            return [_Frame(start, end, _claimant(speaker, context), evidence)]
+    tail_start = max(0, end - 160)
+    if according:
+        match = _ACCORDING_END_RE.search(sentence, tail_start)
+        if match:
+            speaker = match.group("speaker")
+            claimant = _claimant(speaker, context)
+            return [_Frame(0, match.start(), claimant, f"according to {speaker}")]
+    if any(offset >= tail_start and word in _INVERTED_WORDS for offset, word in verbs):
+        inverted = _INVERTED_RE.search(sentence, tail_start)
+        if inverted and inverted.start() > 0:
+            if inverted.group("verb1"):
+                speaker = _cut_speaker_after(inverted.group("speaker1"))
+                evidence = f"{inverted.group('verb1')} {speaker}"
+            else:
+                speaker = inverted.group("speaker2").strip()
+                evidence = f"{speaker} {inverted.group('verb2')}"
+            if speaker and _valid_speaker(speaker):
+                return [_Frame(0, inverted.start(), _claimant(speaker, context), evidence)]
+    return [_Frame(0, end, "", "")]
+
+
+# ---------------------------------------------------------------------------------------
+# Splitting a clause into claims
+# ---------------------------------------------------------------------------------------
+
+_CONNECTIVES = (
+    "under|after|following|amid|given\\s+that|because|since|while|whereas|although|though"
+    "|even\\s+though"
+)
+_SPLIT_RE = re.compile(rf";\s+|,\s+(?=(?:{_CONNECTIVES})\b)")
+_CONNECTIVE_RE = re.compile(rf"(?:{_CONNECTIVES})\b\s*")
+_FINITE_RE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|may|might|must"
+    rf"|should|shall|[a-z]{{3,}}ed|{_IRREGULAR_PAST})\b"
+)
+_ALSO_SAID_RE = re.compile(
+    r"\s+and\s+(?:also\s+)?(?:stressed|said|added|noted|insisted|warned|argued|explained"
+    r"|emphasized|emphasised|stated|called|urged|pointed\s+out|recalled|reiterated"
+    r"|acknowledged|denounced)\b"
+)
+_TRAILING_PUNCT = ".,;:!?…-–—"
+_OPENING_QUOTES = '“"«‘'
+_OPENER_OF = {"”": "“", '"': '"', "»": "«"}
+_CLOSER_OF = {"“": "”", '"': '"', "«": "»", "‘": "’"}
+
+
+def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """A claim span without surrounding spaces, punctuation or unpaired quotes."""
+    while True:
+        before = (start, end)
+        start, end = _strip_span(sentence, start, end)
+        if end <= start:
+            return start, start
+        last = sentence[end - 1]
+        if (
+            last in _TRAILING_PUNCT
+            or (last in '”"»' and sentence.count(_OPENER_OF[last], start, end - 1) == 0)
+            or (last in "’'" and end - start > 1 and sentence[end - 2] in _TRAILING_PUNCT)
+            or (last == ")" and "(" not in sentence[start:end])
+        ):
+            end -= 1
+        first = sentence[start]
+        if (
+            first in ",;:-–—"
+            or (first in _OPENING_QUOTES and sentence.count(_CLOSER_OF[first], start + 1, end) == 0)
+            or (first == "(" and ")" not in sentence[start:end])
+        ):
+            start += 1
+        if (start, end) == before:
+            return start, end
+
+
+@dataclass(frozen=True)
+class _Part:
+    start: int  # relative to the sentence
+    end: int
+    tail: bool  # split off a longer clause (its leading connective dropped)
+
+
+def _parts(sentence: str, frame: _Frame) -> list[_Part]:
+    """The frame cut into separately checkable parts."""
+    segments = []
+    current, current_is_tail = frame.start, False
+    for match in _SPLIT_RE.finditer(sentence, frame.start, frame.end):
+        tail_start = match.end()
+        connective = _CONNECTIVE_RE.match(sentence, tail_start, frame.end)
+        if connective:
+            tail_start = connective.end()
+        tail = sentence[tail_start : frame.end]
+        next_split = _SPLIT_RE.search(tail)
+        own = tail[: next_split.start()] if next_split else tail
+        if len(own.split()) >= 4 and _FINITE_RE.search(own):
+            segments.append((current, match.start(), current_is_tail))
+            current, current_is_tail = tail_start, True
+    segments.append((current, frame.end, current_is_tail))
+    parts = []
+    for start, end, is_tail in segments:
+        also = None
+        if sentence.find(" and ", start, end) >= 0:  # "... and stressed the gravity"
+            also = _ALSO_SAID_RE.search(sentence, start, end)
+        if also and also.start() > start:
+            end = also.start()
+        start, end = _trim(sentence, start, end)
+        if end > start:
+            parts.append(_Part(start, end, is_tail))
+    return parts
+
+
+# ---------------------------------------------------------------------------------------
+# Statements
+# ---------------------------------------------------------------------------------------
+
+_QUOTE_CHARS_RE = re.compile(r"[“”\"«»]")
+_STRAY_PERIOD_RE = re.compile(r"\b([A-Za-z]{3,})\.\s+(?=[a-z])")
+_LEADING_THAT_RE = re.compile(r"(?:that|and|but|so)\s+", re.IGNORECASE)
+_RELATIVE_HEAD_RE = re.compile(r"((?:an?|the)\s+(?:[\w’'\-]+\s+){0,3}?)(?:that|which)\s+(?=\w)")
+_NONRESTRICTIVE_RE = re.compile(r",\s+(?:which|who|whose|whom)\s+[^,]{1,200}?,\s*")
+_ITS_RE = re.compile(r"\bits\b")
+_VERDICT_STEM_RE = re.compile(
+    "true|truth|false|mislead|misled|correct|accura|fake|hoax|debunk|unproven"
+)
+_VERDICT_RE = re.compile(
+    r"\b(?:true|untrue|truthful|false|falsely|misleading|mislead|misled|correct"
+    r"|incorrect|accurate|inaccurate|fake|hoax|debunked|unproven)\b",
+    re.IGNORECASE,
+)
+_MARKER_RE = re.compile(
+    r"\s(?:for\s+use\s+in|in\s+exchange|including|under|based\s+on|given\s+that"
+    r"|in\s+order\s+to|so\s+that|because|after|before|while"
+    r"|at\s+a\s+time|according\s+to|as\s+part\s+of|in\s+favou?r\s+of|despite|amid"
+    r"|following|since|until)\b"
+)
+_DANGLING = _words(
+    """and or but the a an of to in for with by on at from that which its his her their
+    as than into"""
+)
+_MIN_HEAD = 30
+_COMMA_RE = re.compile(",")
+
+
+def _shorten(statement: str) -> str:
+    """Drop trailing clauses beyond the soft limit; cut at a word beyond the hard one.
+
+    A clause is dropped at a comma or a subordinating word ("for use in", "under",
+    "including" ...), and only if what is left still has a verb: the longest such head
+    within the soft limit, else the shortest one.
+    """
+    if len(statement) > STATEMENT_SOFT_LIMIT and ", wh" in statement:
+        statement = _NONRESTRICTIVE_RE.sub(" ", statement)
+    verb = _FINITE_RE.search(statement) if len(statement) > STATEMENT_SOFT_LIMIT else None
+    if verb:
+        first = max(_MIN_HEAD, verb.end())  # a head must keep a verb
+        cuts = [m.start() for m in _COMMA_RE.finditer(statement, first)]
+        cuts.extend(m.start() for m in _MARKER_RE.finditer(statement, first))
+        if cuts:
+            within = [cut for cut in cuts if cut <= STATEMENT_SOFT_LIMIT]
+            cut = max(within) if within else min(cuts)
+            statement = statement[:cut].rstrip(" ,;:")
+    if len(statement) > STATEMENT_HARD_LIMIT:
+        cut = statement.rfind(" ", 0, STATEMENT_HARD_LIMIT)
+        words = statement[: cut if cut > 0 else STATEMENT_HARD_LIMIT - 1].split()
+        while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+            words.pop()
+        statement = " ".join(words).rstrip(_TRAILING_PUNCT + " ") + "…"
+    return statement
+
+
+def _unstray(match: re.Match) -> str:
+    word = match.group(1)
+    return match.group() if word.lower() in _AMBIGUOUS else word + " "
+
+
+def _statement(words: str, *, antecedent: str = "", tail: bool = False) -> str:
+    """A short restatement of a claim's words a reviewer can edit (never a verdict word)."""
+    statement = words
+    if _QUOTE_CHARS_RE.search(statement):
+        statement = _QUOTE_CHARS_RE.sub("", statement)
+    if ". " in statement:  # "possible transfers. of Russian weapons"
+        statement = _STRAY_PERIOD_RE.sub(_unstray, statement)
+    statement = " ".join(statement.split())
+    leading = _LEADING_THAT_RE.match(statement)
+    if leading and leading.end() < len(statement):
+        statement = statement[leading.end() :]
+    if tail:
+        if antecedent:  # "members of its armed wing" -> "members of Hamas’ armed wing"
+            possessive = antecedent + ("’" if antecedent.endswith("s") else "’s")
+            statement = _ITS_RE.sub(lambda _: possessive, statement, count=1)
+        # "an agreement that apparently was reached" -> "an agreement apparently was reached"
+        statement = _RELATIVE_HEAD_RE.sub(r"\1", statement, count=1)
+    lowered = statement.lower()
+    if _VERDICT_STEM_RE.search(lowered):
+        statement = " ".join(_VERDICT_RE.sub("", statement).split())
+    statement = _shorten(statement.strip(" " + _TRAILING_PUNCT)).strip(" ,;:-–—")
+    if statement and statement[0].islower():
+        statement = statement[0].upper() + statement[1:]
+    return statement
+
+
+# ---------------------------------------------------------------------------------------
+# Claims
+# ---------------------------------------------------------------------------------------
+
+_DIGIT_RE = re.compile(r"\d")
+_SUBSTANTIVE = _words("quantity time named_entity comparison legal past_action")
+
+
+def _too_short(words: str) -> bool:
+    """Fewer than three words, or than two with a figure ("Up 5%.") asserts nothing."""
+    count = len(words.split())
+    return count < 2 or (count == 2 and not _DIGIT_RE.search(words))
+
+
+def _claims_in_sentence(sent: Sentence, context: _Context, hits: _Hits) -> list[ProposedClaim]:
+    sentence = sent.text
+    if _too_short(sentence):
+        return []  # "(APPLAUSE)", "Gov.", "Thank you.", "1."
+    question = sentence.rstrip(_QUESTION_TAIL).endswith("?")
+    claims = []
+    verbs = [
+        (hit[0] - sent.start, hit[3])
+        for hit in hits.between(sent.start, sent.end)
+        if hit[2] == "say"
+    ]
+    for frame in _frames(sentence, context, verbs):
+        around = []
+        if frame.attribution:
+            around = hits.between(sent.start, sent.start + frame.start) + hits.between(
+                sent.start + frame.end, sent.end
+            )
+        for part in _parts(sentence, frame):
+            start, end = sent.start + part.start, sent.start + part.end
+            words = sentence[part.start : part.end]
+            if _too_short(words):
+                continue
+            antecedent = ""
+            if part.tail and _ITS_RE.search(words, 0, 60):
+                before = [h[3] for h in hits.between(sent.start, start) if h[2] == "named_entity"]
+                antecedent = before[-1] if before else ""
+            signals = _signals(
+                hits.between(start, end),
+                attribution=frame.attribution,
+                question=question,
+                extra_names=tuple(name for name in (antecedent, frame.claimant) if name),
+                context=around,
+            )
+            names = {signal.name for signal in signals}
+            if "greeting" in names and names.isdisjoint(_SUBSTANTIVE):
+                continue
+            statement = _statement(words, antecedent=antecedent, tail=part.tail)
+            claims.append(
+                ProposedClaim(
+                    start=start,
+                    end=end,
+                    quote=words,
+                    statement=statement or " ".join(words.split())[:STATEMENT_HARD_LIMIT],
+                    claimant=frame.claimant,
+                    kind=_kind(signals, is_quote=frame.is_quote),
+                    score=_score(signals),
+                    signals=signals,
+                    sentence_start=sent.start,
+                    sentence_end=sent.end,
+                )
+            )
+    return claims
+
+
+def proposed_claims(text: str) -> list[ProposedClaim]:
+    """Every assertion the text makes, as proposed claims sorted by position.
+
+    Low-scoring proposals are included; greetings and empty fragments are left out.
+    """
+    context = _Context()
+    hits = _scan(text)
+    claims = []
+    for sent in sentences(text):
+        claims.extend(_claims_in_sentence(sent, context, hits))
+    claims.sort(key=lambda claim: (claim.start, claim.end))
+    return claims
