@@ -1,9 +1,12 @@
 """The Django admin for the desk's library and records."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims import library
 from claims.models import (
     Article,
     Citation,
@@ -13,6 +16,7 @@ from claims.models import (
     PublisherDomain,
     Rating,
     RatingScale,
+    Reliability,
     Source,
     Verdict,
 )
@@ -23,12 +27,53 @@ class PublisherDomainInline(admin.TabularInline):
     extra = 1
 
 
+class RateForm(forms.Form):
+    reliability = forms.ChoiceField(choices=Reliability.choices)
+    note = forms.CharField(
+        label="Rationale", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class MergeSourcesForm(forms.Form):
+    keep = forms.ModelChoiceField(queryset=Source.objects.none(), widget=forms.RadioSelect)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = sources
+
+
 @admin.register(Publisher)
 class PublisherAdmin(SimpleHistoryAdmin):
     list_display = ["name", "reliability", "reliability_rated_on", "domain_list", "source_count"]
     list_filter = ["reliability"]
     search_fields = ["name", "domains__domain"]
     inlines = [PublisherDomainInline]
+    actions = ["rate_reliability"]
+
+    @admin.action(description="Set the reliability rating of the selected publishers")
+    def rate_reliability(self, request, queryset):
+        form = RateForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            count = library.rate_publishers(
+                queryset,
+                reliability=form.cleaned_data["reliability"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+            self.message_user(request, f"Rated {count} publisher(s).", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/claims/publisher/rate.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Set reliability",
+                "publishers": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action": "rate_reliability",
+            },
+        )
 
     def get_queryset(self, request):
         return (
@@ -54,8 +99,62 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_select_related = ["publisher"]
     search_fields = ["title", "url", "publisher__name", "author"]
     autocomplete_fields = ["publisher"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "fetch_status",
+        "fetch_error",
+        "fetched_at",
+        "content_hash",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    exclude = ["page_text"]
     date_hierarchy = "published_on"
+    actions = ["merge_duplicates", "fetch_again"]
+
+    @admin.action(description="Merge the selected sources into one")
+    def merge_duplicates(self, request, queryset):
+        sources = queryset.select_related("publisher").annotate(
+            citing=Count("citations", distinct=True)
+        )
+        if sources.count() < 2:
+            self.message_user(request, "Select at least two sources to merge.", messages.ERROR)
+            return None
+        form = MergeSourcesForm(request.POST if "apply" in request.POST else None, sources=sources)
+        if form.is_bound and form.is_valid():
+            keep = form.cleaned_data["keep"]
+            moved = library.merge_sources(
+                keep, [s for s in sources if s.pk != keep.pk], by=request.user
+            )
+            self.message_user(
+                request,
+                f"Merged {sources.count() - 1} source(s) into “{keep}”; {moved} citation(s) moved.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/claims/source/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge duplicate sources",
+                "sources": sources,
+                "form": form,
+                "opts": self.model._meta,
+                "action": "merge_duplicates",
+            },
+        )
+
+    @admin.action(description="Fetch the selected sources' pages again")
+    def fetch_again(self, request, queryset):
+        for source in queryset:
+            library.queue_refresh(source)
+        self.message_user(request, f"{queryset.count()} source(s) queued for fetching.")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (

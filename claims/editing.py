@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from claims.anchoring import SpanError, TextQuoteSelector, find_anchor, utf16_to_code_points
 from claims.canonical import canonical_url
+from claims.library import check_excerpt, queue_refresh
 from claims.models import (
     Article,
     Citation,
@@ -258,6 +259,7 @@ def source_for_url(url: str, *, by, title: str = "") -> SourceResult:
     except IntegrityError:
         # Someone added the same URL a moment ago: use theirs.
         return SourceResult(Source.objects.get(url=canonical), created=False)
+    queue_refresh(source)
     return SourceResult(source, created=True)
 
 
@@ -278,6 +280,7 @@ def cite_source(
         note=note.strip(),
         added_by=by,
     )
+    check_excerpt(citation, source)
     citation._history_user = by
     citation.save()
     _touch(claim, by)

@@ -80,6 +80,13 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class FetchStatus(models.TextChoices):
+    NOT_FETCHED = "not_fetched", "Not fetched"
+    PENDING = "pending", "Fetching…"
+    FETCHED = "fetched", "Fetched"
+    FAILED = "failed", "Fetch failed"
+
+
 class Source(models.Model):
     """One document in the shared library. One canonical URL is one source."""
 
@@ -95,13 +102,22 @@ class Source(models.Model):
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS)
     summary = models.TextField(blank=True, help_text="What the document says, in brief.")
     archived_url = models.URLField("archived copy", max_length=2000, blank=True)
+    fetch_status = models.CharField(
+        max_length=20, choices=FetchStatus.choices, default=FetchStatus.NOT_FETCHED
+    )
+    fetch_error = models.TextField(blank=True, help_text="Why the last fetch failed.")
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    page_text = models.TextField(blank=True, help_text="The page's readable text when fetched.")
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the readable text when fetched."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["page_text"])
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -123,6 +139,11 @@ class Source(models.Model):
 
         self.url = canonical_url(self.url)
         super().save(*args, **kwargs)
+
+    @property
+    def wayback_save_url(self) -> str:
+        """The Wayback Machine page that archives this source's URL when opened."""
+        return f"https://web.archive.org/save/{self.url}"
 
 
 class Article(models.Model):
@@ -410,6 +431,12 @@ class Stance(models.TextChoices):
     CONTEXT = "context", "Adds context"
 
 
+class ExcerptCheck(models.TextChoices):
+    UNCHECKED = "unchecked", "Not checked"
+    FOUND = "found", "Excerpt found in source"
+    NOT_FOUND = "not_found", "Excerpt not found"
+
+
 class Citation(models.Model):
     """A claim citing a source, with the excerpt that matters."""
 
@@ -418,6 +445,14 @@ class Citation(models.Model):
     stance = models.CharField(max_length=20, choices=Stance.choices)
     excerpt = models.TextField(blank=True)
     note = models.TextField(blank=True)
+    excerpt_check = models.CharField(
+        max_length=20, choices=ExcerptCheck.choices, default=ExcerptCheck.UNCHECKED
+    )
+    checked_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The source page's content hash when the excerpt was checked.",
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -437,6 +472,15 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.get_stance_display()}: {self.source}"
+
+    @property
+    def page_changed(self) -> bool:
+        """The source page changed since the excerpt was checked against it."""
+        return bool(
+            self.checked_hash
+            and self.source.content_hash
+            and self.checked_hash != self.source.content_hash
+        )
 
 
 class VerdictState(models.TextChoices):

@@ -25,6 +25,11 @@ urlpatterns = [
         name="citation_delete",
     ),
     path(f"{claim}sources/", views.source_search, name="source_search"),
+    path(
+        f"{claim}sources/<int:source_id>/refresh/",
+        views.source_refresh,
+        name="source_refresh",
+    ),
     path(f"{claim}verdict/", views.verdict_save, name="verdict_save"),
     path(f"{claim}comments/", views.comment_create, name="comment_create"),
 ]

@@ -35,12 +35,14 @@ from claims.forms import (
 )
 from claims.highlighting import text_segments
 from claims.importing import ArticleRejected, import_article
+from claims.library import queue_refresh
 from claims.models import (
     Article,
     Citation,
     Claim,
     ClaimStatus,
     Desk,
+    ExcerptCheck,
     Rating,
     Source,
     Stance,
@@ -165,6 +167,17 @@ def _claim_or_404(article_id: int, claim_id: int) -> Claim:
     )
 
 
+def thin_evidence(citations) -> list[str]:
+    """Warnings shown before a verdict is submitted: too few or too alike sources."""
+    sources = {c.source_id for c in citations}
+    publishers = {c.source.publisher_id for c in citations if c.source.publisher_id}
+    if len(sources) < 2:
+        return ["This verdict rests on a single source." if sources else "No source is cited."]
+    if len(publishers) < 2:
+        return ["All cited sources come from one publisher."]
+    return []
+
+
 def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> dict:
     """Everything the claim panel shows, in a fixed number of queries."""
     user = request.user
@@ -195,6 +208,7 @@ def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> 
             stance: sum(1 for c in citations if c.stance == stance) for stance in Stance.values
         },
         "doubtful": doubtful_publishers(citations),
+        "thin_evidence": thin_evidence(citations) if citations or draft else [],
         "verdicts": [] if blind else verdicts,
         "draft": draft,
         "returned": returned if draft is None else None,
@@ -628,6 +642,9 @@ def review_page(request, claim: Claim, *, error: str = "", form=None) -> HttpRes
             "citations": citations,
             "checks": checks,
             "all_met": all(check.met for check in checks),
+            "unverified": sum(
+                1 for c in citations if c.excerpt and c.excerpt_check != ExcerptCheck.FOUND
+            ),
             "own": verdict is not None and verdict.author_id == request.user.pk,
             "error": error,
             "approve_form": form if isinstance(form, ApproveForm) else ApproveForm(),
@@ -671,3 +688,17 @@ def my_work(request):
         "claims/my_work.html",
         {"by_status": by_status, "waiting": waiting, "returned": returned},
     )
+
+
+@require_POST
+@login_required
+def source_refresh(request: HtmxHttpRequest, article_id: int, claim_id: int, source_id: int):
+    """Fetch a cited source's page again (in the background)."""
+    claim = _claim_or_404(article_id, claim_id)
+    if not is_reviewer(request.user):
+        raise PermissionDenied("Only reviewers refresh sources.")
+    citation = get_object_or_404(
+        Citation.objects.select_related("source"), claim=claim, source_id=source_id
+    )
+    queue_refresh(citation.source)
+    return done(request, claim, "The source's page will be fetched again in a moment.")

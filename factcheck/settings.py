@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "simple_history",
+    "django_tasks_db",
     "claims",
 ]
 
@@ -166,6 +167,25 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("BEHIND_TLS_PROXY") else None
 )
+
+# Background tasks: a queue in the database, run by `manage.py db_worker` (make run starts
+# one). Tests keep tasks in memory and run them explicitly.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.dummy.DummyBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# Fetching source pages for their metadata.
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "10"))
+FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5_000_000)))
+# Loopback addresses are refused unless allowed (tests serve pages on 127.0.0.1).
+FETCH_ALLOW_LOOPBACK = env_flag("FETCH_ALLOW_LOOPBACK")
 
 # Article bodies larger than this are refused at import, with a clear message.
 ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", str(1_000_000)))
