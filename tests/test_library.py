@@ -171,7 +171,8 @@ def test_merge_keeps_every_citation():
     assert moved == 2
     assert not Source.objects.filter(pk=duplicate_id).exists()
     merged = Citation.objects.get(claim=shared_claim)
-    assert "first words" in merged.excerpt and "second words" in merged.excerpt
+    assert "first words" in merged.excerpt
+    assert "second words" in merged.excerpt
     assert Citation.objects.get(pk=only_duplicate.pk).source_id == keep.pk
     keep.refresh_from_db()
     assert keep.title == "Better title"
