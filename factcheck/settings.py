@@ -187,6 +187,10 @@ FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5_000_000)))
 # Loopback addresses are refused unless allowed (tests serve pages on 127.0.0.1).
 FETCH_ALLOW_LOOPBACK = env_flag("FETCH_ALLOW_LOOPBACK")
 
+# The organisation named as the author of published ClaimReview.
+DESK_ORGANISATION_NAME = os.environ.get("DESK_ORGANISATION_NAME", "Fact-check desk")
+DESK_ORGANISATION_URL = os.environ.get("DESK_ORGANISATION_URL", "http://127.0.0.1:8000/")
+
 # Article bodies larger than this are refused at import, with a clear message.
 ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", str(1_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_CHARS * 4 + 1_000_000
