@@ -28,9 +28,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
+# The background worker (page fetches for new sources) runs beside the server and stops with it.
 run: $(VENV)/.installed-run
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo --if-empty
+	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
