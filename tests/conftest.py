@@ -2,7 +2,12 @@ import os
 import shutil
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 
+from claims import demo
+from claims.models import RatingScale
 from tests.factories import ArticleFactory, UserFactory
 
 
@@ -67,3 +72,36 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+def restore_data_migrations() -> None:
+    """Run the claims app's data migrations again if a flush emptied the database.
+
+    A transactional test ends by flushing every table, so the rows the data migrations
+    created (the rating scale, the roles, the desk settings) are gone for the next one.
+    (`serialized_rollback` does not help here: once Playwright runs its event loop in the
+    test thread, Django hands that thread another connection object, one without the
+    serialized copy of the database.)
+    """
+    if RatingScale.objects.exists():
+        return
+    loader = MigrationLoader(connection)
+    leaves = [key for key in loader.graph.leaf_nodes() if key[0] == "claims"]
+    for key in loader.graph.forwards_plan(leaves[0]):
+        migration = loader.graph.nodes[key]
+        data_steps = [op for op in migration.operations if isinstance(op, RunPython)]
+        if key[0] != "claims" or not data_steps:
+            continue
+        apps = loader.project_state(key, at_end=False).apps
+        for step in data_steps:
+            with connection.schema_editor() as schema_editor:
+                step.code(apps, schema_editor)
+
+
+@pytest.fixture
+def demo_desk(transactional_db):
+    """The demo desk for browser tests: library, demo accounts; returns the seed article."""
+    restore_data_migrations()
+    demo.load_demo_library()
+    demo.create_demo_accounts()
+    return demo.load_seed_article().article

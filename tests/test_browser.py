@@ -5,19 +5,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from claims import demo
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def demo_desk(transactional_db):
-    demo.load_demo_library()
-    demo.create_demo_accounts()
-    return demo.load_seed_article().article
 
 
 def log_in(page: Page, live_server, username="reviewer", password="demo-reviewer-2023"):
