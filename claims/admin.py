@@ -16,6 +16,7 @@ from claims.models import (
     Citation,
     Claim,
     Comment,
+    Desk,
     Publisher,
     PublisherDomain,
     Rating,
@@ -359,3 +360,16 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Comment")
     def excerpt(self, comment):
         return comment.body[:80]
+
+
+@admin.register(Desk)
+class DeskAdmin(admin.ModelAdmin):
+    """The single row of desk settings: it can be changed, not added or deleted."""
+
+    list_display = ["__str__", "cross_checking", "show_reviewer_names"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
