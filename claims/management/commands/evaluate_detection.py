@@ -1,0 +1,68 @@
+"""Measure the claim detector on labelled sentences: AP, precision/recall/F1, speed."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from claims.evaluation import evaluate, format_report, held_out_ids, load_documents
+from claims.extraction import ACCEPT_THRESHOLD
+
+SPLITS = ("held-out", "dev", "all")
+
+
+def threshold_value(value: str) -> float:
+    try:
+        threshold = float(value)
+    except ValueError:
+        raise CommandError(f"--threshold must be a number from 0 to 1, not {value!r}.") from None
+    if not 0 <= threshold <= 1:
+        raise CommandError(f"--threshold must be from 0 to 1, not {value}.")
+    return threshold
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the claim detector on a labelled jsonl file (one sentence a line, a document's "
+        "sentences on consecutive lines: doc_id, sentence, label 0/1, source) and print, per "
+        "source corpus, the positive rate (the random baseline's precision), average "
+        "precision, precision/recall/F1 at the threshold, and sentences per second."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="A jsonl file such as checkworthy-dev.jsonl.")
+        parser.add_argument(
+            "--split",
+            choices=SPLITS,
+            default="held-out",
+            help="held-out: the documents not used to tune the detector (the default, the "
+            "honest figures); dev: the tuning documents (claims.evaluation.DEV_DOC_IDS); "
+            "all: both.",
+        )
+        parser.add_argument(
+            "--threshold",
+            type=str,
+            default=str(ACCEPT_THRESHOLD),
+            help=f"Flag sentences scoring at least this (default {ACCEPT_THRESHOLD}, the "
+            "importer's acceptance threshold).",
+        )
+
+    def handle(self, *args, path, split, threshold, **options):
+        threshold = threshold_value(threshold)
+        try:
+            documents = load_documents(path)
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {path}.") from None
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{path} is not UTF-8 text.") from None
+        except ValueError as error:
+            raise CommandError(f"Malformed file: {error}") from None
+        held_out = set(held_out_ids(documents))
+        doc_ids = [
+            doc.doc_id
+            for doc in documents
+            if split == "all" or (doc.doc_id in held_out) == (split == "held-out")
+        ]
+        if not doc_ids:
+            raise CommandError(f"{path} has no documents in the {split} split.")
+        self.stdout.write(f"Claim detection on {path} ({split} split)")
+        self.stdout.write(format_report(evaluate(path, threshold, doc_ids)))
