@@ -36,6 +36,7 @@ from claims.forms import (
 from claims.highlighting import text_segments
 from claims.importing import ArticleRejected, import_article
 from claims.library import queue_refresh
+from claims.matching import similar_claims
 from claims.models import (
     Article,
     Citation,
@@ -213,6 +214,7 @@ def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> 
         "draft": draft,
         "returned": returned if draft is None else None,
         "comments": list(claim.comments.select_related("author")),
+        "checked_before": [] if blind else similar_claims(claim),
         "timeline": [] if blind else claim_timeline(claim),
         "undo": undo if undo and undo.get("claim") == claim.pk else None,
         "edit_form": ClaimEditForm(

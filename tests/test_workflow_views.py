@@ -149,3 +149,31 @@ def test_bulk_triage(client, reviewer):
     client.post(url, {"claims": [first.pk], "action": "accept"})
     first.refresh_from_db()
     assert first.status == ClaimStatus.ACCEPTED
+
+
+def test_reimported_claim_shows_its_earlier_verdict(client, reviewer, editor):
+    """A claim checked in one article shows, in another article, as checked before."""
+    from claims import workflow
+    from claims.importing import import_article
+
+    sentence = (
+        "Washington and Seoul denounced that Pyongyang sent approximately one million "
+        "artillery rounds and other military equipment to Moscow."
+    )
+    first = import_article(body=sentence, title="First report").article
+    claim = first.claims.get(quote__contains="one million")
+    workflow.assign(claim, by=reviewer, to=reviewer)
+    from claims import editing
+
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("mostly-true"), reasoning="NIS.", version=None
+    )
+    workflow.submit_for_review(claim, by=reviewer)
+    workflow.approve(claim, by=editor, override_reason="Demo")
+    second = import_article(body="Other intro. " + sentence, title="Second report").article
+    again = second.claims.get(quote__contains="one million")
+    client.force_login(reviewer)
+    html = client.get(again.get_absolute_url(), **HX).content.decode()
+    assert "Checked before" in html
+    assert "Mostly true" in html
+    assert "First report" in html
