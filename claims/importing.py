@@ -15,7 +15,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from claims import extraction
-from claims.anchoring import text_hash
+from claims.anchoring import quote_selector, text_hash
 from claims.canonical import UnsafeURL, canonical_url
 from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
 from claims.publishers import publisher_for_url
@@ -103,46 +103,39 @@ def import_article(
         body=text,
         created_by=by,
     )
-    claims = [_claim_from_proposal(article, proposal, by) for proposal in proposed_claims_for(text)]
-    insert_with_history(article, claims, by=by)
-    return ImportResult(article=article, created=True, claims_created=len(claims))
-
-
-def insert_with_history(article: Article, claims: list[Claim], *, by) -> None:
-    """Insert an article's new claims and their creation history records.
-
-    A 1 MB article proposes thousands of claims; the ORM's bulk_create spends most of
-    its time preparing each value, so this writes the rows with one executemany per
-    table. Values are converted per field type exactly as the ORM would (JSON and
-    datetimes adapted by the backend); the database's constraints still check every row.
-    """
     now = timezone.now()
-    for claim in claims:
-        claim.created_at = claim.updated_at = now
-    _insert_rows(Claim, [_values(claim) for claim in claims])
+    rows = [_claim_row(article, proposal, by, now) for proposal in proposed_claims_for(text)]
+    insert_with_history(article, rows, by=by, now=now)
+    return ImportResult(article=article, created=True, claims_created=len(rows))
+
+
+def insert_with_history(article: Article, rows: list[dict], *, by, now) -> None:
+    """Insert an article's new claims (rows of column values) and their creation history.
+
+    A 1 MB article proposes thousands of claims; building model instances and the ORM's
+    bulk_create spend most of their time preparing each value, so this writes the rows
+    with one executemany per table. Values are adapted per field type as the ORM would
+    (JSON and datetimes by the backend); the database's constraints still check each row.
+    """
+    _insert_rows(Claim, rows)
     ids = {
         (start, end): pk
         for pk, start, end in Claim.objects.filter(article=article).values_list(
             "pk", "start", "end"
         )
     }
-    history = Claim.history.model
-    records = []
-    for claim in claims:
-        row = _values(claim)
-        row.update(
-            id=ids[(claim.start, claim.end)],
-            history_date=now,
-            history_change_reason=None,
-            history_type="+",
-            history_user_id=by.pk if by else None,
-        )
-        records.append(row)
-    _insert_rows(history, records)
-
-
-def _values(claim: Claim) -> dict:
-    return {field.attname: getattr(claim, field.attname) for field in Claim._meta.concrete_fields}
+    history = [
+        {
+            **row,
+            "id": ids[(row["start"], row["end"])],
+            "history_date": now,
+            "history_change_reason": None,
+            "history_type": "+",
+            "history_user_id": by.pk if by else None,
+        }
+        for row in rows
+    ]
+    _insert_rows(Claim.history.model, history)
 
 
 def _insert_rows(model, rows: list[dict]) -> None:
@@ -192,24 +185,37 @@ def proposed_claims_for(text: str) -> list[extraction.ProposedClaim]:
     return sorted(by_span.values(), key=lambda proposal: (proposal.start, proposal.end))
 
 
-def _claim_from_proposal(article: Article, proposal: extraction.ProposedClaim, by) -> Claim:
-    claim = Claim(
-        article=article,
-        statement=proposal.statement or proposal.quote,
-        claimant=proposal.claimant[:300],
-        kind=proposal.kind,
-        score=min(1.0, max(0.0, proposal.score)),
-        signals=[
+def _claim_row(article: Article, proposal: extraction.ProposedClaim, by, now) -> dict:
+    """The column values of a detected claim, anchored on the proposal's span."""
+    body = article.body
+    selector = quote_selector(body, proposal.start, proposal.end)
+    return {
+        "article_id": article.pk,
+        "quote": selector.exact,
+        "start": proposal.start,
+        "end": proposal.end,
+        "prefix": selector.prefix,
+        "suffix": selector.suffix,
+        "anchor_hash": article.body_hash,
+        "is_orphaned": False,
+        "statement": proposal.statement or proposal.quote,
+        "claimant": proposal.claimant[:300],
+        "kind": proposal.kind,
+        "score": min(1.0, max(0.0, proposal.score)),
+        "signals": [
             {"name": signal.name, "weight": signal.weight, "evidence": signal.evidence}
             for signal in proposal.signals
         ],
-        origin=ClaimOrigin.DETECTED,
-        status=(
+        "origin": ClaimOrigin.DETECTED,
+        "status": (
             ClaimStatus.ACCEPTED
             if proposal.score >= extraction.ACCEPT_THRESHOLD
             else ClaimStatus.DETECTED
         ),
-        created_by=by,
-    )
-    claim.anchor_to(article.body, proposal.start, proposal.end, body_hash=article.body_hash)
-    return claim
+        "dismissal_reason": "",
+        "assignee_id": None,
+        "version": 1,
+        "created_by_id": by.pk if by else None,
+        "created_at": now,
+        "updated_at": now,
+    }
