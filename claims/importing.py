@@ -172,7 +172,13 @@ def _insert_rows(model, rows: list[dict]) -> None:
         for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one go: several times faster than INSERTs.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            cursor.executemany(sql, params)
 
 
 def proposed_claims_for(text: str) -> list[extraction.ProposedClaim]:
