@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_tasks_db",
+    "ninja",
     "claims",
 ]
 
