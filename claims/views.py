@@ -142,6 +142,7 @@ def workspace_context(request, article: Article, ratings: list[Rating]) -> dict:
         "article": article,
         "claims": claims,
         "claim_total": len(all_claims),
+        "has_published": any(c.status == ClaimStatus.PUBLISHED for c in all_claims),
         "segments": text_segments(article.body, all_claims),
         "filter_form": filter_form,
         "create_form": ClaimCreateForm(),
