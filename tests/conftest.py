@@ -1,10 +1,9 @@
+import importlib
 import os
 import shutil
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import RunPython
+from django.apps import apps as django_apps
 
 from claims import demo
 from claims.models import RatingScale
@@ -74,8 +73,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# The data the migrations seed: (migration module, function).
+SEEDING_MIGRATIONS = [
+    ("claims.migrations.0002_default_rating_scale", "create_default_scale"),
+    ("claims.migrations.0004_roles", "create_roles"),
+    ("claims.migrations.0005_desk_settings_row", "create_desk"),
+]
+
+
 def restore_data_migrations() -> None:
-    """Run the claims app's data migrations again if a flush emptied the database.
+    """Seed again what the data migrations created, if a flush emptied the database.
 
     A transactional test ends by flushing every table, so the rows the data migrations
     created (the rating scale, the roles, the desk settings) are gone for the next one.
@@ -85,17 +92,8 @@ def restore_data_migrations() -> None:
     """
     if RatingScale.objects.exists():
         return
-    loader = MigrationLoader(connection)
-    leaves = [key for key in loader.graph.leaf_nodes() if key[0] == "claims"]
-    for key in loader.graph.forwards_plan(leaves[0]):
-        migration = loader.graph.nodes[key]
-        data_steps = [op for op in migration.operations if isinstance(op, RunPython)]
-        if key[0] != "claims" or not data_steps:
-            continue
-        apps = loader.project_state(key, at_end=False).apps
-        for step in data_steps:
-            with connection.schema_editor() as schema_editor:
-                step.code(apps, schema_editor)
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture
