@@ -6,7 +6,8 @@ refuses anything but http/https and credentials, drops default ports and removes
 tracking parameters, so that one document is one Source however it was linked.
 """
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from dataclasses import dataclass
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -44,14 +45,24 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
-def canonical_url(url: str) -> str:
-    """The canonical form of an http(s) URL, or UnsafeURL with a message for a person."""
+@dataclass(frozen=True)
+class CheckedURL:
+    scheme: str  # "http" or "https", lower-case
+    host: str  # without a trailing dot; IPv6 without brackets
+    port: int | None  # as written, or None
+    parts: SplitResult
+
+
+def checked_url(url: str) -> CheckedURL:
+    """Split an http(s) URL after the checks every URL entering the desk passes: no control
+    characters, a valid port, http or https only, no credentials, a host name. Raises
+    UnsafeURL with a message for a person."""
     url = (url or "").strip()
     if not url:
         raise UnsafeURL("Enter a URL.")
     if len(url) > MAX_URL_LENGTH:
         raise UnsafeURL(f"URLs longer than {MAX_URL_LENGTH} characters are not accepted.")
-    if any(ord(char) < 32 for char in url):
+    if any(ord(char) < 32 or ord(char) == 127 for char in url):
         raise UnsafeURL("The URL contains control characters.")
     try:
         parts = urlsplit(url)
@@ -66,6 +77,13 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise UnsafeURL("The URL has no host name.")
+    return CheckedURL(scheme, host, port, parts)
+
+
+def canonical_url(url: str) -> str:
+    """The canonical form of an http(s) URL, or UnsafeURL with a message for a person."""
+    checked = checked_url(url)
+    scheme, host, port, parts = checked.scheme, checked.host, checked.port, checked.parts
     netloc = host if ":" not in host else f"[{host}]"
     if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"

@@ -25,7 +25,9 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
+
+from claims.canonical import UnsafeURL, checked_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -163,21 +165,11 @@ def _fetch(
 
 
 def _target(url: str) -> _Target:
-    if any(ord(char) < 32 or ord(char) == 127 for char in url):
-        raise FetchRefused("The URL contains control characters.")
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        raise FetchRefused(f"This is not a valid URL ({error}).") from error
-    scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS:
-        raise FetchRefused("Only http:// and https:// pages can be fetched.")
-    if parts.username is not None or parts.password is not None:
-        raise FetchRefused("Links with a user name or password in them are not fetched.")
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        raise FetchRefused("The URL has no host name.")
+        checked = checked_url(url)
+    except UnsafeURL as error:
+        raise FetchRefused(str(error)) from error
+    scheme, host, port, parts = checked.scheme, checked.host, checked.port, checked.parts
     if ":" not in host:
         try:
             host = host.encode("idna").decode("ascii")

@@ -9,9 +9,22 @@ from claims.importing import ArticleRejected, article_text
 from claims.models import ClaimKind, ClaimStatus, Rating, Source, Stance
 
 
+class CanonicalURLField(forms.CharField):
+    """A URL field that accepts only http(s) and cleans to the canonical URL."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return ""
+        try:
+            return canonical_url(value)
+        except UnsafeURL as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 class ArticleImportForm(forms.Form):
     title = forms.CharField(max_length=500)
-    url = forms.CharField(
+    url = CanonicalURLField(
         label="URL", max_length=2000, required=False, help_text="Where the article was published."
     )
     author = forms.CharField(max_length=300, required=False)
@@ -28,15 +41,6 @@ class ArticleImportForm(forms.Form):
         help_text="Paste the article's text, or upload a UTF-8 text file below.",
     )
     upload = forms.FileField(label="…or a text file", required=False)
-
-    def clean_url(self):
-        url = self.cleaned_data["url"].strip()
-        if not url:
-            return ""
-        try:
-            return canonical_url(url)
-        except UnsafeURL as error:
-            raise forms.ValidationError(str(error)) from error
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -134,7 +138,7 @@ class ClaimCreateForm(DeskForm):
 class CitationForm(DeskForm):
     id_prefix = "cite"
 
-    url = forms.CharField(
+    url = CanonicalURLField(
         label="Source URL",
         max_length=2000,
         required=False,
@@ -156,15 +160,6 @@ class CitationForm(DeskForm):
     note = forms.CharField(
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def clean_url(self):
-        url = self.cleaned_data["url"].strip()
-        if not url:
-            return ""
-        try:
-            return canonical_url(url)
-        except UnsafeURL as error:
-            raise forms.ValidationError(str(error)) from error
 
     def clean(self):
         cleaned = super().clean()
