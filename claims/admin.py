@@ -236,7 +236,7 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     @admin.action(description="Fetch the selected sources' pages again")
     def fetch_again(self, request, queryset):
         for source in queryset:
-            library.queue_refresh(source)
+            library.queue_refresh(source, by=request.user)
         self.message_user(request, f"{queryset.count()} source(s) queued for fetching.")
 
     def save_model(self, request, obj, form, change):

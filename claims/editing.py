@@ -259,7 +259,7 @@ def source_for_url(url: str, *, by, title: str = "") -> SourceResult:
     except IntegrityError:
         # Someone added the same URL a moment ago: use theirs.
         return SourceResult(Source.objects.get(url=canonical), created=False)
-    queue_refresh(source)
+    queue_refresh(source, by=by)
     return SourceResult(source, created=True)
 
 

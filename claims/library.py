@@ -111,12 +111,13 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
     return RefreshResult(source, True, "Fetched.")
 
 
-def queue_refresh(source: Source) -> None:
+def queue_refresh(source: Source, *, by=None) -> None:
     """Fetch the source's page in the background once the current transaction commits."""
     from claims.tasks import fetch_source
 
-    Source.objects.filter(pk=source.pk).update(fetch_status=FetchStatus.PENDING)
     source.fetch_status = FetchStatus.PENDING
+    source._history_user = by
+    source.save(update_fields=["fetch_status", "updated_at"])
     transaction.on_commit(lambda: fetch_source.enqueue(source.pk))
 
 

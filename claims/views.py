@@ -703,5 +703,5 @@ def source_refresh(request: HtmxHttpRequest, article_id: int, claim_id: int, sou
     citation = get_object_or_404(
         Citation.objects.select_related("source"), claim=claim, source_id=source_id
     )
-    queue_refresh(citation.source)
+    queue_refresh(citation.source, by=request.user)
     return done(request, claim, "The source's page will be fetched again in a moment.")
