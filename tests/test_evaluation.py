@@ -25,7 +25,9 @@ from claims.evaluation import (
 from claims.extraction import ACCEPT_THRESHOLD
 
 FIXTURE = Path(__file__).parent / "fixtures" / "eval-small.jsonl"
-DEV_FILE = Path("/work/shared/eval/checkworthy-dev.jsonl")
+# The labelled file lives beside the repository (../shared/eval), not in it: its licences
+# allow internal evaluation, not redistribution.
+DEV_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "checkworthy-dev.jsonl"
 
 
 def write_jsonl(path, rows):

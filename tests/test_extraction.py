@@ -5,7 +5,6 @@ Pure functions: no Django, no database.
 
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,15 +21,11 @@ from claims.extraction import (
 )
 
 SEED = Path(__file__).resolve().parents[1] / "claims" / "fixtures" / "seed-article.txt"
-SEED_SHARED = Path("/work/shared/seed/article.txt")
 VERDICT_WORDS = {"true", "false", "misleading", "correct", "incorrect", "accurate", "fake"}
 
 
 def seed_text():
-    for path in (SEED, SEED_SHARED):
-        if path.exists():
-            return path.read_text(encoding="utf-8")
-    pytest.skip("the seed article is not available")
+    return SEED.read_text(encoding="utf-8")
 
 
 def texts(text):
