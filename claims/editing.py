@@ -310,16 +310,6 @@ def _touch(claim: Claim, by) -> None:
     claim.version = current.version
 
 
-def open_verdict(claim: Claim, user) -> Verdict | None:
-    """The user's draft verdict on the claim, if any."""
-    return (
-        claim.verdicts.filter(author=user, state=VerdictState.DRAFT)
-        .select_related("rating")
-        .order_by("-pk")
-        .first()
-    )
-
-
 @transaction.atomic
 def save_verdict_draft(
     claim: Claim, *, by, rating: Rating, reasoning: str, version: int | None

@@ -29,6 +29,17 @@ def doubtful_publishers(citations) -> list:
     return list(seen.values())
 
 
+def thin_evidence(citations) -> list[str]:
+    """Warnings shown before a verdict is submitted: too few or too alike sources."""
+    sources = {c.source_id for c in citations}
+    publishers = {c.source.publisher_id for c in citations if c.source.publisher_id}
+    if len(sources) < 2:
+        return ["This verdict rests on a single source." if sources else "No source is cited."]
+    if len(publishers) < 2:
+        return ["All cited sources come from one publisher."]
+    return []
+
+
 def evidence_checklist(citations, reasoning: str) -> list[Check]:
     """The publish gates: two independent publishers, a primary source, no doubtful
     publisher unless the reasoning names and justifies it."""

@@ -15,7 +15,7 @@ from django_htmx.middleware import HtmxDetails
 
 from claims import editing, workflow
 from claims.canonical import UnsafeURL
-from claims.evidence import doubtful_publishers, evidence_checklist
+from claims.evidence import doubtful_publishers, evidence_checklist, thin_evidence
 from claims.forms import (
     ApproveForm,
     ArticleImportForm,
@@ -167,17 +167,6 @@ def _claim_or_404(article_id: int, claim_id: int) -> Claim:
         pk=claim_id,
         article_id=article_id,
     )
-
-
-def thin_evidence(citations) -> list[str]:
-    """Warnings shown before a verdict is submitted: too few or too alike sources."""
-    sources = {c.source_id for c in citations}
-    publishers = {c.source.publisher_id for c in citations if c.source.publisher_id}
-    if len(sources) < 2:
-        return ["This verdict rests on a single source." if sources else "No source is cited."]
-    if len(publishers) < 2:
-        return ["All cited sources come from one publisher."]
-    return []
 
 
 def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> dict:
