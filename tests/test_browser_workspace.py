@@ -326,6 +326,8 @@ def test_selecting_words_in_the_article_adds_a_claim(page: Page, live_server, de
     expect(form.get_by_label("Exact words from the article")).to_have_value(phrase)
     expect(form.locator("input[name=start]")).to_have_value(str(at))
     expect(form.locator("input[name=end]")).to_have_value(str(at + len(phrase)))
+    page.get_by_role("button", name="Add a claim from the selected words").click()
+    expect(form.get_by_label("Statement")).to_be_focused()
     form.get_by_role("button", name="Add claim").click()
 
     panel = page.locator(".claim-panel")

@@ -112,7 +112,18 @@
     const details = document.getElementById("add-claim");
     details.open = true;
     details.classList.add("has-selection");
+    // The form sits below the text: offer a button that takes the reviewer there.
+    const action = document.getElementById("selection-action");
+    if (action) action.hidden = false;
   }
+
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest("#selection-action")) return;
+    event.target.hidden = true;
+    const form = document.getElementById("add-claim-form");
+    form.scrollIntoView({ block: "center" });
+    form.elements.statement.focus();
+  });
 
   document.addEventListener("mouseup", (event) => {
     if (event.target.closest("#article-body")) offerSelection();
