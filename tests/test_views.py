@@ -226,3 +226,31 @@ def test_reimporting_redirects_to_the_existing_article(reviewer_client):
     )
     assert response.url == article.get_absolute_url()
     assert Article.objects.count() == 1
+
+
+def test_a_huge_paste_gets_a_clear_message(reviewer_client, settings):
+    """A request body over the upload limit is refused with a readable page; nothing saved."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = reviewer_client.post(
+        reverse("claims:article_create"), {"title": "Huge", "body": "Seoul said 5. " * 500}
+    )
+    assert response.status_code == 400
+    assert "too large or malformed" in response.content.decode()
+    assert Article.objects.count() == 0
+
+
+def test_permission_refusals_are_fragments_for_htmx(client, article):
+    """A refused htmx action gets a short message for the panel, not a whole page."""
+    from tests.factories import UserFactory
+
+    claim = ClaimFactory(article=article)
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("claims:claim_edit", args=[article.pk, claim.pk]),
+        {"statement": "S", "kind": "other", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "<html" not in html
+    assert "You may not change this claim." in html
