@@ -376,3 +376,42 @@ def test_searching_claims_narrows_the_list_without_reload(page: Page, live_serve
     expect(rows.filter(has_text="anti-tank rocket launchers")).not_to_have_count(0)
     assert rows.count() < total
     assert_not_reloaded(page)
+
+
+def test_review_and_public_pages_are_accessible(browser: Browser, live_server, desk):
+    """axe-core finds no serious or critical violations on the editor's review page,
+    My work, and the public fact-check, report and methodology pages."""
+    from django.contrib.auth import get_user_model
+
+    from claims import editing, workflow
+    from tests.factories import default_rating
+
+    users = get_user_model().objects
+    reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
+    claim = Claim.objects.get(article=desk, quote__contains="one million artillery")
+    workflow.assign(claim, by=reviewer, to=reviewer)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("mostly-true"), reasoning="NIS.", version=None
+    )
+    workflow.submit_for_review(claim, by=reviewer)
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        log_in(page, live_server, "editor", "demo-editor-2023")
+        page.goto(f"{live_server.url}/my-work/")
+        found = {"my work": serious_violations(page)}
+        page.goto(f"{live_server.url}/articles/{desk.pk}/claims/{claim.pk}/review/")
+        found["review"] = serious_violations(page)
+        workflow.approve(claim, by=editor, override_reason="Estimate only.")
+        for name, path in (
+            ("fact-check", f"/fact-checks/{claim.pk}/"),
+            ("report", f"/reports/{desk.pk}/"),
+            ("index", "/fact-checks/"),
+            ("methodology", "/methodology/"),
+        ):
+            page.goto(f"{live_server.url}{path}")
+            found[name] = serious_violations(page)
+        found = {name: violations for name, violations in found.items() if violations}
+        assert not found, json.dumps(found, indent=2)
+    finally:
+        context.close()
