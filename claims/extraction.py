@@ -449,9 +449,10 @@ _PAST_PATTERN = rf"(?:[a-z]{{3,}}ed|{_trie_pattern(_IRREGULAR_PAST.split('|'))})
 _PAST_FAST_RE = re.compile(_BEFORE_WORD + _PAST_PATTERN)
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 # A name: capitalised words on one line, possibly joined by "of", "de", "bin" ...; or an
-# acronym.
+# acronym. (The capital comes first, and the look-behind then checks the character before
+# it, so that the engine can skip ahead to capitals.)
 _NAME_RE = re.compile(
-    r"(?=[A-Z])(?<![\w’'\-])[A-Z][\w’'\-]*"
+    r"[A-Z](?<![\w’'\-][A-Z])[\w’'\-]*"
     r"(?:(?:[^\S\n]+(?:of[^\S\n]+the|of|de|da|del|du|van|von|bin|al|la|le))?"
     r"[^\S\n]+[A-Z][\w’'\-]*){0,7}"
 )
@@ -518,19 +519,31 @@ def _scan(text: str) -> _Hits:
         spans = [(m.start(), m.end() - 1, m.lastgroup) for m in _SCAN_FAST_RE.finditer(padded)]
     else:
         spans = [(m.start(), m.end(), m.lastgroup) for m in _SCAN_RE.finditer(text)]
+    # The same words recur throughout a text: classify each distinct one once.
+    signal_of: dict[tuple[str, str], tuple[str, str] | None] = {}
     for start, end, kind in spans:
         word = text[start:end]
-        name = _lexical_signal(kind, word)
-        if name is not None:
-            hits.append((start, end, name, " ".join(word.split())))
+        key = (kind, word)
+        if key not in signal_of:
+            name = _lexical_signal(kind, word)
+            signal_of[key] = None if name is None else (name, " ".join(word.split()))
+        found = signal_of[key]
+        if found is not None:
+            hits.append((start, end, *found))
     for match in _PAST_FAST_RE.finditer(" " + text):
-        word = text[match.start() : match.end() - 1]
+        start, end = match.span()
+        word = text[start : end - 1]
         if word not in _NOT_PAST:
-            hits.append((match.start(), match.end() - 1, "past_action", word))
+            hits.append((start, end - 1, "past_action", word))
+    name_of: dict[str, str | None] = {}
     for match in _NAME_RE.finditer(text):
-        name = _name(match.group().split())
-        if _is_name(name):
-            hits.append((match.start(), match.end(), "named_entity", name))
+        words = match.group()
+        if words not in name_of:
+            name = _name(words.split())
+            name_of[words] = name if _is_name(name) else None
+        name = name_of[words]
+        if name is not None:
+            hits.append((*match.span(), "named_entity", name))
     hits.sort()
     return _Hits([hit[0] for hit in hits], hits)
 
@@ -622,10 +635,14 @@ _SAY_VERBS = _words(
     """said says say told tells added adds insisted insists argued argues claimed claims
     warned warns wrote writes stated noted explained"""
 )
+# The same verbs, trie-shaped for the scans of whole sentences (each verb is a whole word
+# there, so the order of the alternatives does not matter). The look-ahead skips the
+# positions where no (lower-case) adverb or verb can start.
+_ATTRIBUTION_VERBS_TRIE = _trie_pattern(_ATTRIBUTION_VERBS.replace("\\s+", " ").split("|"))
 _VERB_RE = re.compile(
-    r"\b(?:(?:has|have|had|also|later|then|again|once|further|previously|publicly|repeatedly"
-    r"|recently|reportedly)\s+)?"
-    rf"(?P<verb>{_ATTRIBUTION_VERBS})\b"
+    r"\b(?=[a-z])(?:(?:has|have|had|also|later|then|again|once|further|previously|publicly"
+    r"|repeatedly|recently|reportedly)\s+)?"
+    rf"(?P<verb>{_ATTRIBUTION_VERBS_TRIE})\b"
 )
 _LEAD_VERB_RE = re.compile(rf"[\s,]*(?P<verb>{_ATTRIBUTION_VERBS})\b")
 _SPEAKER_VERB_RE = re.compile(
@@ -917,9 +934,14 @@ _CONNECTIVES = (
 )
 _SPLIT_RE = re.compile(rf";\s+|,\s+(?=(?:{_CONNECTIVES})\b)")
 _CONNECTIVE_RE = re.compile(rf"(?:{_CONNECTIVES})\b\s*")
+_FINITE_WORDS = (
+    "is|are|was|were|has|have|had|will|would|can|could|did|does|do|may|might|must|should"
+    f"|shall|{_IRREGULAR_PAST}"
+)
+# A whole lower-case word, so any alternative that matches ends at the same place: the
+# words are trie-shaped for speed, after a look-ahead that skips other word starts quickly.
 _FINITE_RE = re.compile(
-    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|did|does|do|may|might|must"
-    rf"|should|shall|[a-z]{{3,}}ed|{_IRREGULAR_PAST})\b"
+    rf"\b(?=[a-z])(?:[a-z]{{3,}}ed|{_trie_pattern(_FINITE_WORDS.split('|'))})\b"
 )
 _ALSO_SAID_RE = re.compile(
     r"\s+and\s+(?:also\s+)?(?:stressed|said|added|noted|insisted|warned|argued|explained"
@@ -1004,19 +1026,18 @@ _LEADING_THAT_RE = re.compile(r"(?:that|and|but|so)\s+", re.IGNORECASE)
 _RELATIVE_HEAD_RE = re.compile(r"((?:an?|the)\s+(?:[\w’'\-]+\s+){0,3}?)(?:that|which)\s+(?=\w)")
 _NONRESTRICTIVE_RE = re.compile(r",\s+(?:which|who|whose|whom)\s+[^,]{1,200}?,\s*")
 _ITS_RE = re.compile(r"\bits\b")
-_VERDICT_STEM_RE = re.compile(
-    "true|truth|false|mislead|misled|correct|accura|fake|hoax|debunk|unproven"
-)
+_VERDICT_STEMS = _words("true truth false mislead misled correct accura fake hoax debunk unproven")
+_VERDICT_STEM_RE = re.compile(_trie_pattern(_VERDICT_STEMS))  # a quick test before _VERDICT_RE
 _VERDICT_RE = re.compile(
     r"\b(?:true|untrue|truthful|false|falsely|misleading|mislead|misled|correct"
     r"|incorrect|accurate|inaccurate|fake|hoax|debunked|unproven)\b",
     re.IGNORECASE,
 )
+_MARKERS = """for use in, in exchange, including, under, based on, given that, in order to, so that,
+    because, after, before, while, at a time, according to, as part of, in favor of,
+    in favour of, despite, amid, following, since, until"""
 _MARKER_RE = re.compile(
-    r"\s(?:for\s+use\s+in|in\s+exchange|including|under|based\s+on|given\s+that"
-    r"|in\s+order\s+to|so\s+that|because|after|before|while"
-    r"|at\s+a\s+time|according\s+to|as\s+part\s+of|in\s+favou?r\s+of|despite|amid"
-    r"|following|since|until)\b"
+    r"\s(?:" + _trie_pattern(" ".join(marker.split()) for marker in _MARKERS.split(",")) + r")\b"
 )
 _DANGLING = _words(
     """and or but the a an of to in for with by on at from that which its his her their
@@ -1094,7 +1115,7 @@ _SUBSTANTIVE = _words("quantity time named_entity comparison legal past_action")
 
 def _too_short(words: str) -> bool:
     """Fewer than three words, or than two with a figure ("Up 5%.") asserts nothing."""
-    count = len(words.split())
+    count = len(words.split(maxsplit=2))  # at most 3: enough to tell
     return count < 2 or (count == 2 and not _DIGIT_RE.search(words))
 
 
