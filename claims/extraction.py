@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 KINDS = ("statistic", "event", "quote", "legal", "prediction", "other")
 ACCEPT_THRESHOLD = 0.5  # claims with score >= this are accepted for checking automatically
@@ -1184,4 +1184,42 @@ def proposed_claims(text: str) -> list[ProposedClaim]:
     for sent in sentences(text):
         claims.extend(_claims_in_sentence(sent, context, hits))
     claims.sort(key=lambda claim: (claim.start, claim.end))
-    return claims
+    return _full_claimants(claims, hits)
+
+
+# Words that make a two-word name an institution rather than a person ("Washington Post").
+_INSTITUTION_WORDS = _words(
+    """Post Times News Agency Ministry Department House Council Office Party Bank Court
+    University Institute Company Corporation Group Army Navy Forces Command Street Journal"""
+)
+
+
+def _full_claimants(claims: list[ProposedClaim], hits: _Hits) -> list[ProposedClaim]:
+    """Name a claimant given by one word in full, as the article named them before:
+    "Blinken" after "Antony Blinken", "Park" after "Park Jin". The full form is an earlier
+    claimant or the last two capitalised words of an earlier name, containing that word."""
+    # The last two words of each name ("Foreign Minister Park Jin" -> "Park Jin").
+    names = [
+        (start, " ".join(parts))
+        for start, _end, signal, name in hits.hits
+        if signal == "named_entity"
+        and len(parts := name.split()[-2:]) == 2
+        and all(part[:1].isupper() for part in parts)
+        and _INSTITUTION_WORDS.isdisjoint(parts)
+    ]
+    full_claimants: list[tuple[int, str]] = []
+    result = []
+    for claim in claims:
+        claimant = claim.claimant
+        if claimant and " " not in claimant and claimant[:1].isupper():
+            earlier = [
+                name
+                for start, name in [*names, *full_claimants]
+                if start < claim.start and claimant in name.split()
+            ]
+            if earlier:
+                claim = replace(claim, claimant=earlier[-1])
+        elif len(claimant.split()) in (2, 3):
+            full_claimants.append((claim.start, claimant))
+        result.append(claim)
+    return result

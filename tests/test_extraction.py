@@ -253,11 +253,11 @@ def test_seed_hamas_launchers_claim_is_separate_and_accepted():
 
 
 def test_seed_call_to_action_quote_is_not_accepted():
-    """“... the North must be punished proportionately,” said Park: Park's, below threshold."""
+    """“... the North must be punished proportionately,” said Park: Park Jin's, not accepted."""
     claims = proposed_claims(seed_text())
     punish = claim_quoting(claims, "punished")
     assert punish.quote == "If this link is confirmed, the North must be punished proportionately"
-    assert punish.claimant == "Park"
+    assert punish.claimant == "Park Jin"
     assert punish.kind == "quote"
     assert punish.score < ACCEPT_THRESHOLD
     names = {signal.name for signal in punish.signals}
@@ -265,11 +265,11 @@ def test_seed_call_to_action_quote_is_not_accepted():
 
 
 def test_seed_direct_quotes_keep_their_speaker():
-    """“We are closely and carefully watching ...,” Blinken said: Blinken's, inside the quotes."""
+    """“We are closely and carefully watching ...,” Blinken said: his, named in full."""
     text = seed_text()
     claims = proposed_claims(text)
     watching = claim_quoting(claims, "closely and carefully watching")
-    assert watching.claimant == "Blinken"
+    assert watching.claimant == "Antony Blinken"
     assert watching.kind == "quote"
     assert watching.quote.startswith("We are closely")
     assert watching.quote.endswith("in recent times")
@@ -564,3 +564,15 @@ def test_article_like_text_gives_valid_sentences_and_claims(text):
     assert_invariants(text, claims)
     for claim in claims:
         assert claim.statement
+
+
+def test_a_claimant_is_named_in_full_as_the_article_named_them():
+    """A one-word claimant takes the full name used earlier, never an institution's."""
+    text = (
+        "Foreign Minister Park Jin met reporters. Officials said 3 ships left. "
+        "“We sent 5 ships,” said Park. "
+        "The Washington Post reported 7 ships. Washington said that 9 ships left."
+    )
+    claims = proposed_claims(text)
+    assert claim_quoting(claims, "We sent 5 ships").claimant == "Park Jin"
+    assert claim_quoting(claims, "9 ships left").claimant == "Washington"
