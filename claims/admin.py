@@ -135,6 +135,12 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     inlines = [PublisherDomainInline]
     actions = ["rate_reliability", "export_selected"]
 
+    def save_model(self, request, obj, form, change):
+        # A new rating is dated today unless the admin gave its date.
+        if "reliability" in form.changed_data and "reliability_rated_on" not in form.changed_data:
+            obj.reliability_rated_on = timezone.localdate()
+        super().save_model(request, obj, form, change)
+
     @admin.action(description="Set the reliability rating of the selected publishers")
     def rate_reliability(self, request, queryset):
         form = RateForm(request.POST if "apply" in request.POST else None)

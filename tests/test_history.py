@@ -128,3 +128,28 @@ def test_admin_edits_are_recorded(client, admin_user):
     assert (record.name, record.history_user) == ("Yonhap News Agency", admin_user)
     history = client.get(reverse("admin:claims_publisher_history", args=[publisher.pk]))
     assert b"Yonhap News Agency" in history.content
+
+
+def test_changing_a_rating_in_the_admin_dates_it(client, admin_user):
+    """A reliability changed in the admin form without a date is dated today."""
+    from django.utils import timezone
+
+    publisher = PublisherFactory(name="KCNA")
+    client.force_login(admin_user)
+    client.post(
+        reverse("admin:claims_publisher_change", args=[publisher.pk]),
+        {
+            "name": "KCNA",
+            "homepage": "",
+            "reliability": "deprecated",
+            "reliability_note": "State media",
+            "reliability_rated_on": "",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+            "domains-MIN_NUM_FORMS": "0",
+            "domains-MAX_NUM_FORMS": "1000",
+        },
+    )
+    publisher.refresh_from_db()
+    assert publisher.reliability == "deprecated"
+    assert publisher.reliability_rated_on == timezone.localdate()
