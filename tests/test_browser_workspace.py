@@ -319,6 +319,7 @@ def test_selecting_words_in_the_article_adds_a_claim(page: Page, live_server, de
     phrase = "monitoring “closely and carefully” possible transfers"
     log_in(page, live_server)
     open_workspace(page, live_server, desk)
+    expect(page.locator("#selection-action")).to_be_hidden()
     at = page.evaluate(SELECT_PHRASE, phrase)
 
     form = page.locator("#add-claim-form")
