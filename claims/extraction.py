@@ -1198,28 +1198,41 @@ def _full_claimants(claims: list[ProposedClaim], hits: _Hits) -> list[ProposedCl
     """Name a claimant given by one word in full, as the article named them before:
     "Blinken" after "Antony Blinken", "Park" after "Park Jin". The full form is an earlier
     claimant or the last two capitalised words of an earlier name, containing that word."""
-    # The last two words of each name ("Foreign Minister Park Jin" -> "Park Jin").
-    names = [
-        (start, " ".join(parts))
-        for start, _end, signal, name in hits.hits
-        if signal == "named_entity"
-        and len(parts := name.split()[-2:]) == 2
-        and all(part[:1].isupper() for part in parts)
-        and _INSTITUTION_WORDS.isdisjoint(parts)
-    ]
-    full_claimants: list[tuple[int, str]] = []
+    single = {
+        claim.claimant
+        for claim in claims
+        if claim.claimant and " " not in claim.claimant and claim.claimant[:1].isupper()
+    }
+    if not single:
+        return claims
+    # Each one-word claimant -> (position, full name) where a name containing it appeared.
+    entity_names: dict[str, list[tuple[int, str]]] = {}
+    for start, _end, signal, name in hits.hits:  # hits are sorted by position
+        if signal != "named_entity" or " " not in name:
+            continue
+        parts = name.split()[-2:]  # "Foreign Minister Park Jin" -> "Park Jin"
+        if (
+            (parts[0] in single or parts[1] in single)
+            and parts[0][:1].isupper()
+            and parts[1][:1].isupper()
+            and _INSTITUTION_WORDS.isdisjoint(parts)
+        ):
+            for word in parts:
+                entity_names.setdefault(word, []).append((start, " ".join(parts)))
+    claimant_names: dict[str, list[tuple[int, str]]] = {}
     result = []
     for claim in claims:
         claimant = claim.claimant
         if claimant and " " not in claimant and claimant[:1].isupper():
-            earlier = [
-                name
-                for start, name in [*names, *full_claimants]
-                if start < claim.start and claimant in name.split()
+            candidates = [
+                entries[index - 1]
+                for entries in (entity_names.get(claimant, []), claimant_names.get(claimant, []))
+                if (index := bisect.bisect_left(entries, (claim.start, ""))) > 0
             ]
-            if earlier:
-                claim = replace(claim, claimant=earlier[-1])
+            if candidates:
+                claim = replace(claim, claimant=max(candidates)[1])
         elif len(claimant.split()) in (2, 3):
-            full_claimants.append((claim.start, claimant))
+            for word in claimant.split():
+                claimant_names.setdefault(word, []).append((claim.start, claimant))
         result.append(claim)
     return result
