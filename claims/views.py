@@ -555,7 +555,10 @@ def claim_transition(request: HtmxHttpRequest, article_id: int, claim_id: int, a
         raise Http404("No such action.")
     claim = _claim_or_404(article_id, claim_id)
     form = _transition_form(action, request.POST, Rating.objects.filter(scale__is_default=True))
+    from_review = request.POST.get("from") == "review"
     if form is not None and not form.is_valid():
+        if from_review:
+            return review_page(request, claim, form=form, status=422)
         return render_claim(request, claim, status=422, **{f"{action}_form": form})
     data = form.cleaned_data if form is not None else {}
     try:
@@ -563,10 +566,10 @@ def claim_transition(request: HtmxHttpRequest, article_id: int, claim_id: int, a
     except editing.EditConflict as error:
         return conflict(request, claim, f"{action}_form", form, error.current)
     except workflow.TransitionRefused as error:
-        if action == "approve" and request.POST.get("from") == "review":
-            return review_page(request, claim, error=str(error), form=form)
+        if from_review:
+            return review_page(request, claim, error=str(error), form=form, status=403)
         return refused(request, claim, str(error), status=403, **{f"{action}_form": form})
-    if request.POST.get("from") == "review":
+    if from_review:
         messages.success(request, TRANSITION_MESSAGES[action])
         return redirect(claim)
     return done(request, claim, TRANSITION_MESSAGES[action])
@@ -611,7 +614,9 @@ def claim_review(request, article_id: int, claim_id: int):
     return review_page(request, _claim_or_404(article_id, claim_id))
 
 
-def review_page(request, claim: Claim, *, error: str = "", form=None) -> HttpResponse:
+def review_page(
+    request, claim: Claim, *, error: str = "", form=None, status: int = 200
+) -> HttpResponse:
     """The editor's review: verdict and reasoning beside the citations and the checklist."""
     if not is_editor(request.user):
         raise PermissionDenied("Only editors review verdicts.")
@@ -640,9 +645,9 @@ def review_page(request, claim: Claim, *, error: str = "", form=None) -> HttpRes
             "own": verdict is not None and verdict.author_id == request.user.pk,
             "error": error,
             "approve_form": form if isinstance(form, ApproveForm) else ApproveForm(),
-            "send_back_form": SendBackForm(),
+            "send_back_form": form if isinstance(form, SendBackForm) else SendBackForm(),
         },
-        status=403 if error else 200,
+        status=status,
     )
 
 

@@ -177,3 +177,16 @@ def test_reimported_claim_shows_its_earlier_verdict(client, reviewer, editor):
     assert "Checked before" in html
     assert "Mostly true" in html
     assert "First report" in html
+
+
+def test_send_back_without_a_note_stays_on_the_review_page(client, reviewer, editor):
+    """From the review page, a send-back without a note re-renders it with the message."""
+    claim = claim_in(ClaimStatus.IN_REVIEW, assignee=reviewer, author=reviewer)
+    client.force_login(editor)
+    response = client.post(act(claim, "send_back"), {"from": "review", "note": ""})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Approve and publish" in html
+    assert "This field is required." in html
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.IN_REVIEW
