@@ -1,21 +1,16 @@
 """Template context shared by every page: the count badge of the "My work" link."""
 
-from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
-from claims.models import ClaimStatus, Verdict, VerdictState
+from claims.models import Claim, ClaimStatus, Verdict, VerdictState
 from claims.permissions import is_editor
 
 
 def work_count(user) -> int:
     """Claims I am researching, plus verdicts waiting for my review if I am an editor."""
-    from claims.models import Claim
-
     count = Claim.objects.filter(assignee=user, status=ClaimStatus.RESEARCHING).count()
     if is_editor(user):
-        count += (
-            Verdict.objects.filter(state=VerdictState.SUBMITTED).exclude(Q(author=user)).count()
-        )
+        count += Verdict.objects.filter(state=VerdictState.SUBMITTED).exclude(author=user).count()
     return count
 
 

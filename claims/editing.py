@@ -42,7 +42,9 @@ class EditConflict(Exception):
         self.current = current
 
 
-def _locked_claim(claim: Claim, version: int | None) -> Claim:
+def locked_claim(claim: Claim, version: int | None = None) -> Claim:
+    """The claim's current row, locked for this transaction; EditConflict if its version
+    is no longer the one the user's form was based on."""
     current = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
     if version is not None and current.version != version:
         raise EditConflict(current)
@@ -64,7 +66,7 @@ def edit_claim(
         raise EditRefused("The statement cannot be empty.")
     if kind not in ClaimKind.values:
         raise EditRefused("Choose a kind from the list.")
-    current = _locked_claim(claim, version)
+    current = locked_claim(claim, version)
     current.statement, current.claimant, current.kind = statement, claimant.strip(), kind
     _bump(current, by)
     current.save()
@@ -87,7 +89,7 @@ def split_claim(claim: Claim, *, by, version: int, at: int) -> tuple[Claim, Clai
     The first part keeps the claim's identity (citations, verdicts and comments); the
     second is a new claim added by hand with the same status.
     """
-    current = _locked_claim(claim, version)
+    current = locked_claim(claim, version)
     if at not in split_points(current.quote):
         raise EditRefused("Split between two words of the claim's text.")
     body = current.article.body

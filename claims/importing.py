@@ -141,11 +141,8 @@ def insert_with_history(article: Article, rows: list[dict], *, by, now) -> None:
 def _insert_rows(model, rows: list[dict]) -> None:
     if not rows:
         return
-    fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not (field.primary_key and (model is Claim or field.attname not in rows[0]))
-    ]
+    # The primary key (the claim's id, the history record's history_id) is the database's.
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     ops = connection.ops
     converters = []
     for field in fields:

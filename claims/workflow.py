@@ -12,7 +12,7 @@ illegal transition raises TransitionRefused and changes nothing.
 from django.db import transaction
 from django.utils import timezone
 
-from claims.editing import EditConflict
+from claims.editing import locked_claim
 from claims.evidence import evidence_checklist, unmet
 from claims.models import (
     Claim,
@@ -28,13 +28,6 @@ from claims.permissions import can_assign, can_edit_claim, can_work_on, is_edito
 
 class TransitionRefused(ValueError):
     """A transition the user may not take now; the message says why."""
-
-
-def _locked(claim: Claim, version: int | None = None) -> Claim:
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
-    if version is not None and current.version != version:
-        raise EditConflict(current)
-    return current
 
 
 def _move(claim: Claim, status: str, by, **fields) -> Claim:
@@ -82,7 +75,7 @@ def pending_verdict(claim: Claim) -> Verdict | None:
 @transaction.atomic
 def accept(claim: Claim, *, by, version: int | None = None) -> Claim:
     """Mark a detected (or dismissed) claim as worth checking."""
-    current = _locked(claim, version)
+    current = locked_claim(claim, version)
     _require(
         current.status in (ClaimStatus.DETECTED, ClaimStatus.DISMISSED),
         f"Only detected or dismissed claims can be accepted; this one is {_status_name(current)}.",
@@ -96,7 +89,7 @@ def dismiss(claim: Claim, *, by, reason: str, version: int | None = None) -> Cla
     """Set a claim aside as not worth checking, with the reason."""
     reason = reason.strip()
     _require(bool(reason), "Give a reason for dismissing the claim.")
-    current = _locked(claim, version)
+    current = locked_claim(claim, version)
     _require(
         current.status in (ClaimStatus.DETECTED, ClaimStatus.ACCEPTED),
         f"Only detected or accepted claims can be dismissed; this one is {_status_name(current)}.",
@@ -125,7 +118,7 @@ def triage(claims, *, by, action: str, reason: str = "") -> tuple[list[Claim], l
 @transaction.atomic
 def assign(claim: Claim, *, by, to) -> Claim:
     """Give a claim to a reviewer (oneself, or anyone for editors): it is being researched."""
-    current = _locked(claim)
+    current = locked_claim(claim)
     _require(
         current.status in (ClaimStatus.DETECTED, ClaimStatus.ACCEPTED, ClaimStatus.RESEARCHING),
         f"A claim that is {_status_name(current)} cannot be assigned.",
@@ -143,7 +136,7 @@ def assign(claim: Claim, *, by, to) -> Claim:
 @transaction.atomic
 def release(claim: Claim, *, by) -> Claim:
     """Give a claim back to the pool: accepted, unassigned."""
-    current = _locked(claim)
+    current = locked_claim(claim)
     _require(
         current.status == ClaimStatus.RESEARCHING,
         f"Only claims being researched can be released; this one is {_status_name(current)}.",
@@ -161,7 +154,7 @@ def release(claim: Claim, *, by) -> Claim:
 @transaction.atomic
 def submit_for_review(claim: Claim, *, by) -> Verdict:
     """Submit the reviewer's draft verdict: the claim goes to review."""
-    current = _locked(claim)
+    current = locked_claim(claim)
     _require(
         current.status == ClaimStatus.RESEARCHING,
         f"Only claims being researched can be submitted; this one is {_status_name(current)}.",
@@ -189,7 +182,7 @@ def needs_cross_check(verdict: Verdict, desk: Desk) -> bool:
 def cross_check(claim: Claim, *, by, rating: Rating) -> Verdict:
     """A second reviewer rates the claim blind. Matching ratings go on to the editor;
     differing ones go back to the first reviewer with both ratings shown."""
-    current = _locked(claim)
+    current = locked_claim(claim)
     verdict = pending_verdict(current)
     _require(
         current.status == ClaimStatus.IN_REVIEW and verdict is not None,
@@ -223,7 +216,7 @@ def approve(claim: Claim, *, by, override_reason: str = "") -> Verdict:
     Unmet evidence checks block approval unless the editor records an override reason.
     Approving a correction publishes the new verdict; the old one stays in the record.
     """
-    current = _locked(claim)
+    current = locked_claim(claim)
     verdict = pending_verdict(current)
     _require(
         current.status in (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED) and verdict is not None,
@@ -262,7 +255,7 @@ def send_back(claim: Claim, *, by, note: str) -> Verdict:
     """An editor returns the submitted verdict to its reviewer with a required comment."""
     note = note.strip()
     _require(bool(note), "Say what needs another look before sending it back.")
-    current = _locked(claim)
+    current = locked_claim(claim)
     verdict = pending_verdict(current)
     _require(
         current.status in (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED) and verdict is not None,
@@ -282,7 +275,7 @@ def correct(claim: Claim, *, by, rating: Rating, reasoning: str, note: str) -> V
     note, reasoning = note.strip(), reasoning.strip()
     _require(bool(note), "A correction needs a note saying what changed and why.")
     _require(bool(reasoning), "Explain the corrected verdict.")
-    current = _locked(claim)
+    current = locked_claim(claim)
     _require(
         current.status == ClaimStatus.PUBLISHED,
         f"Only published claims are corrected; this one is {_status_name(current)}.",
