@@ -409,7 +409,10 @@ def test_anonymous_users_are_sent_to_log_in(client, claim, name, data):
 @pytest.mark.parametrize(("name", "data"), [a for a in ACTIONS if a[0] != "comment_create"])
 def test_claims_assigned_to_someone_else_are_read_only(reviewer_client, claim, name, data):
     """A reviewer cannot change a claim assigned to another reviewer, even by direct POST."""
-    Claim.objects.filter(pk=claim.pk).update(assignee=UserFactory())
+    # A detected claim, so that accepting it would be allowed but for the assignment.
+    Claim.objects.filter(pk=claim.pk).update(
+        assignee=UserFactory(roles=["Reviewer"]), status=ClaimStatus.DETECTED
+    )
     response = reviewer_client.post(url(name, claim), data)
     assert response.status_code == 403
     claim.refresh_from_db()
