@@ -7,6 +7,7 @@ and writes nothing.
 
 import datetime
 import functools
+import json
 import re
 from dataclasses import dataclass
 
@@ -110,71 +111,87 @@ def import_article(
 
 
 def insert_with_history(article: Article, rows: list[dict], *, by, now) -> None:
-    """Insert an article's new claims (rows of column values) and their creation history.
+    """Insert a new article's claims (rows of column values) and their creation history.
 
     A 1 MB article proposes thousands of claims; building model instances and the ORM's
     bulk_create spend most of their time preparing each value, so this writes the rows
-    with one executemany per table. Values are adapted per field type as the ORM would
-    (JSON and datetimes by the backend); the database's constraints still check each row.
+    with one executemany (COPY on PostgreSQL), then has the database copy them into the
+    history table in one INSERT ... SELECT. Values are adapted per field type as the ORM
+    would (JSON and datetimes by the backend); the database's constraints still check
+    each row.
     """
     _insert_rows(Claim, rows)
-    ids = {
-        (start, end): pk
-        for pk, start, end in Claim.objects.filter(article=article).values_list(
-            "pk", "start", "end"
-        )
+    _insert_creation_history(article, by=by, now=now)
+
+
+def _insert_creation_history(article: Article, *, by, now) -> None:
+    """A creation ("+") history record for every claim of the article, written by the
+    database from the claims table: the article must have no other claims yet."""
+    history = Claim.history.model
+    ops = connection.ops
+    columns = {field.attname: field.column for field in Claim._meta.concrete_fields}
+    own = {
+        "history_date": ops.adapt_datetimefield_value(now),
+        "history_change_reason": None,
+        "history_type": "+",
+        "history_user_id": by.pk if by else None,
     }
-    history = [
-        {
-            **row,
-            "id": ids[(row["start"], row["end"])],
-            "history_date": now,
-            "history_change_reason": None,
-            "history_type": "+",
-            "history_user_id": by.pk if by else None,
-        }
-        for row in rows
-    ]
-    _insert_rows(Claim.history.model, history)
+    targets, selected, params = [], [], []
+    for field in history._meta.concrete_fields:
+        if field.primary_key:
+            continue  # history_id: the database's
+        targets.append(ops.quote_name(field.column))
+        if field.attname in own:
+            selected.append("%s")
+            params.append(own[field.attname])
+        else:
+            selected.append(ops.quote_name(columns[field.attname]))
+    params.append(article.pk)
+    # Only quoted identifiers from the models' own metadata go into the SQL; values are
+    # always parameters.
+    sql = (
+        f"INSERT INTO {ops.quote_name(history._meta.db_table)} ({', '.join(targets)}) "  # noqa: S608
+        f"SELECT {', '.join(selected)} FROM {ops.quote_name(Claim._meta.db_table)} "
+        f"WHERE {ops.quote_name(columns['article_id'])} = %s "
+        f"ORDER BY {ops.quote_name(columns['id'])}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _insert_rows(model, rows: list[dict]) -> None:
     if not rows:
         return
-    # The primary key (the claim's id, the history record's history_id) is the database's.
+    # The primary key (the claim's id) is the database's.
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     ops = connection.ops
-    converters = []
+    # Column by column: each column's values are adapted in one list comprehension.
+    values = []
     for field in fields:
+        column = [row[field.attname] for row in rows]
         if isinstance(field, models.JSONField):
-            converters.append(lambda value, f=field: ops.adapt_json_value(value, f.encoder))
+            column = [
+                value if value is None else json.dumps(value, cls=field.encoder) for value in column
+            ]
         elif isinstance(field, models.DateTimeField):
             # Every row carries the same timestamps: adapt each distinct one once.
-            converters.append(functools.cache(ops.adapt_datetimefield_value))
-        else:
-            converters.append(None)
+            adapt = functools.cache(ops.adapt_datetimefield_value)
+            column = [value if value is None else adapt(value) for value in column]
+        values.append(column)
+    params = list(zip(*values, strict=True))
     columns = ", ".join(ops.quote_name(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     # Only quoted identifiers from the model's own metadata go into the SQL; values are
     # always parameters.
     table = ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    params = [
-        [
-            value if convert is None or value is None else convert(value)
-            for value, convert in zip(
-                (row[field.attname] for field in fields), converters, strict=True
-            )
-        ]
-        for row in rows
-    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams the rows in one go: several times faster than INSERTs.
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for values in params:
-                    copy.write_row(values)
+                for row in params:
+                    copy.write_row(row)
         else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
             cursor.executemany(sql, params)
 
 

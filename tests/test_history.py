@@ -91,9 +91,19 @@ def test_imports_record_every_claim(reviewer):
     result = import_article(body=BODY, title="T", by=reviewer)
     claims = list(result.article.claims.all())
     assert claims
+    assert Claim.history.count() == len(claims)
     for claim in claims:
         record = latest(Claim, claim.pk)
         assert (record.history_type, record.history_user) == ("+", reviewer)
+        # The record is a copy of the claim as created, dated when it was created.
+        assert record.history_date == claim.created_at
+        assert (record.statement, record.claimant, record.signals, record.score) == (
+            claim.statement,
+            claim.claimant,
+            claim.signals,
+            claim.score,
+        )
+        assert (record.start, record.end, record.status) == (claim.start, claim.end, claim.status)
 
 
 def test_management_commands_record_their_writes(tmp_path):
