@@ -1033,11 +1033,28 @@ _VERDICT_RE = re.compile(
     r"|incorrect|accurate|inaccurate|fake|hoax|debunked|unproven)\b",
     re.IGNORECASE,
 )
+# The shortening rules below read a statement whose whitespace `_statement` has made
+# single spaces, so that most expressions start with a literal the engine finds quickly.
 _MARKERS = """for use in, in exchange, including, under, based on, given that, in order to, so that,
     because, after, before, while, at a time, according to, as part of, in favor of,
-    in favour of, despite, amid, following, since, until"""
+    in favour of, despite, amid, following, since, until, during"""
+_AUXILIARIES = _words(
+    """is are was were has have had will would can could did does do may might must should
+    shall am be been being"""
+)
+# "... with concern and is monitoring ...": "and" before an auxiliary without a subject of
+# its own starts a second predicate of the same subject, a clause boundary like a marker.
+_SECOND_PREDICATES = [
+    f"and {adverb}{auxiliary}"
+    for adverb in ("", "also ", "then ", "now ")
+    for auxiliary in _AUXILIARIES - _words("am be been being")
+]
 _MARKER_RE = re.compile(
-    r"\s(?:" + _trie_pattern(" ".join(marker.split()) for marker in _MARKERS.split(",")) + r")\b"
+    r" (?:"
+    + _trie_pattern(
+        [" ".join(marker.split()) for marker in _MARKERS.split(",")] + _SECOND_PREDICATES
+    )
+    + r")(?![\w’'\-])"  # not "haves and have-nots", "under-secretary"
 )
 _DANGLING = _words(
     """and or but the a an of to in for with by on at from that which its his her their
@@ -1046,24 +1063,174 @@ _DANGLING = _words(
 _MIN_HEAD = 30
 _COMMA_RE = re.compile(",")
 
+# A present-tense verb ending in "-s" ("views", "watches", "says") before its object or
+# complement; not "-ss", "-is", "-us", "-ics" nor a singular noun such as "news".
+_PRESENT_S = (
+    r"(?!(?:news|series|species|means|headquarters|whereabouts|lens) )"
+    r"[a-z]{2,}s(?<![siu]s)(?<!ics)(?= )"
+)
+# "... and monitors the ...": a second present-tense predicate with its object; only
+# after a head whose own verb is such a present-tense verb (plural nouns end in "-s" too).
+_AND_PRESENT_RE = re.compile(
+    rf" and (?:also )?{_PRESENT_S} "
+    r"(?=(?:the|a|an|its|his|her|their|our|this|these|those|them|it|him|us) )"
+)
+# The statement's subject and its present-tense verb, a verb `_FINITE_RE` does not know:
+# "Washington views", "The government fears", "North Korea sends", "It says". A subject
+# word is never a possessive ("North Korea’s missiles"), and a name does not start with a
+# sentence word ("To members", "Despite floods": see `_head_verb_end`).
+_PRESENT_VERB_RE = re.compile(
+    r"(?:(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Ee]ach"
+    r"|[Ee]very) (?:[\w’'\-]+(?<![’']s) ){0,2}?"
+    r"|(?P<name>[A-Z][\w’'\-]*)(?<![’']s) (?:[A-Z][\w’'\-]*(?<![’']s) ){0,3}"
+    r"|(?:[Hh]e|[Ss]he|[Ii]t) )"
+    r"(?:(?:also|now|still|often|already|again) )?"
+    rf"{_PRESENT_S}"
+)
+# Intensifiers and manner adverbs after an auxiliary, dropped from a long statement: "are
+# closely and carefully watching" -> "are watching", "are really concerned" -> "are
+# concerned". Hedges ("apparently", "possibly") and degrees ("nearly", "largely") stay.
+_INTENSIFIERS = _trie_pattern(
+    _words(
+        """really truly very deeply closely carefully seriously extremely gravely strongly
+        particularly especially actively"""
+    )
+)
+_CONTRACTED_AUXILIARIES = ("’m", "’re", "’ve", "'m", "'re", "'ve")
+# Padding in one pass: one intensifier or several ("closely and carefully") before a
+# lower-case word, its auxiliary checked on each match rather than tried at every
+# position; or vague present time ("in recent times", "these days", "currently"), dropped
+# unless it bounds a figure or a ranking ("the highest in recent years").
+_PADDING_RE = re.compile(
+    rf" (?:(?P<intensifier>(?:{_INTENSIFIERS})"
+    rf"(?:,? and (?:{_INTENSIFIERS})|, ?(?:{_INTENSIFIERS})){{0,2}}(?= [a-z]))"
+    r"|(?:in recent (?:times|days|weeks|months|years)|these days|nowadays|lately|currently"
+    r"|at present|at the moment|right now)\b(?:,(?= ))?)"
+)
+_RANKED_RE = re.compile(
+    r"\d|\b(?:[a-z]{2,}est|most|least|first|only|record|ever|than|more|less|fewer|percent"
+    r"|hundred|thousand|million|billion|twice|doubled|tripled|halved|rose|risen|fell|fallen"
+    r"|grew|grown|increased|decreased|dropped|declined)\b"
+)
+# A list ending the statement, from its second item on: "support for the missile programs
+# and its nuclear technology or space launch capabilities". Items start with a determiner.
+_LIST_ITEM_RE = re.compile(
+    r" (?:and|or) (?=(?:the|a|an|its|his|her|their|our|other|any|all|some) )"
+)
+# A tail that is not just more list items: a preposition, a clause or a comma in it may
+# bear on the whole list ("rounds and other equipment to Moscow").
+_NOT_LIST_TAIL_RE = re.compile(
+    r",| (?:to|in|into|for|from|with|by|on|at|as|than|that|which|who|whom|whose|since"
+    r"|until|after|before|during|under|over|against|about|through|between|among|within"
+    r"|without|while|because|if|when|where)\b"
+)
+# Words that pair "and" with an earlier item: "between Russia and North Korea".
+_PAIRING_WORDS = _words("between among both either neither whether")
+
+
+def _head_verb_end(statement: str) -> tuple[int, bool] | None:
+    """Where the statement's first verb ends (a head cut after it keeps a verb), and
+    whether that verb is a present-tense "-s" verb `_FINITE_RE` does not know.
+
+    `_FINITE_RE` finds most verbs; a present-tense verb right after the subject
+    ("Washington views ...") is looked for only when it finds none within the soft limit.
+    """
+    verb = _FINITE_RE.search(statement)
+    if verb and verb.start() < STATEMENT_SOFT_LIMIT:
+        return verb.end(), False
+    present = _PRESENT_VERB_RE.match(statement)
+    if present and present.group("name") not in _STARTERS:
+        return present.end(), True
+    return (verb.end(), False) if verb else None
+
+
+def _clause_cut(statement: str, first: int, *, present: bool) -> int | None:
+    """Where to drop trailing clauses beyond `first`: the longest head within the soft limit,
+    else the shortest one. `present`: the head's verb is a present-tense "-s" verb."""
+    cuts = [m.start() for m in _COMMA_RE.finditer(statement, first)]
+    cuts.extend(m.start() for m in _MARKER_RE.finditer(statement, first))
+    if present and statement.find(" and ", first) >= 0:
+        cuts.extend(m.start() for m in _AND_PRESENT_RE.finditer(statement, first))
+    if not cuts:
+        return None
+    within = [cut for cut in cuts if cut <= STATEMENT_SOFT_LIMIT]
+    return max(within) if within else min(cuts)
+
+
+def _drop_padding(statement: str) -> str:
+    """The statement without intensifiers after an auxiliary and vague present time."""
+    drops = []
+    ranked = None
+    for match in _PADDING_RE.finditer(statement):
+        start = match.start()
+        if match.lastgroup:  # "intensifier"
+            before = statement[statement.rfind(" ", 0, start) + 1 : start]
+            if before.lower() in _AUXILIARIES or before.endswith(_CONTRACTED_AUXILIARIES):
+                drops.append((start, match.end()))
+            continue
+        if ranked is None:
+            ranked = bool(_RANKED_RE.search(statement))
+        if not ranked:  # ", in recent weeks," goes with both its commas
+            drops.append((start - (statement[start - 1 : start] == ","), match.end()))
+    if not drops:
+        return statement
+    pieces, kept = [], 0
+    for start, end in drops:
+        pieces.append(statement[kept:start])
+        kept = end
+    return "".join(pieces) + statement[kept:]
+
+
+def _list_cut(statement: str, first: int) -> int | None:
+    """Where the further items of a list ending the statement start, or None."""
+    item = _LIST_ITEM_RE.search(statement, first)
+    if item is None:
+        return None
+    # Items count only after the last preposition, comma or verb (one pass of each).
+    last = item.start()
+    for stop in _NOT_LIST_TAIL_RE.finditer(statement, last):
+        last = stop.end()
+    for verb in _FINITE_RE.finditer(statement, last):
+        last = verb.end()
+    cuts = [
+        later.start()
+        for later in _LIST_ITEM_RE.finditer(statement, last)
+        if _PAIRING_WORDS.isdisjoint(
+            statement[max(0, later.start() - 60) : later.start()].lower().split()[-6:]
+        )
+    ]
+    if not cuts:
+        return None
+    within = [cut for cut in cuts if cut <= STATEMENT_SOFT_LIMIT]
+    return max(within) if within else min(cuts)
+
 
 def _shorten(statement: str) -> str:
     """Drop trailing clauses beyond the soft limit; cut at a word beyond the hard one.
 
-    A clause is dropped at a comma or a subordinating word ("for use in", "under",
-    "including" ...), and only if what is left still has a verb: the longest such head
-    within the soft limit, else the shortest one.
+    A clause is dropped at a comma, a subordinating word ("for use in", "under",
+    "including", "during" ...) or a second predicate ("and is monitoring ..."), and only
+    if what is left still has a verb: the longest such head within the soft limit, else
+    the shortest one. A statement still too long loses intensifiers ("really"), vague
+    present time ("in recent times") and then the further items of a list ending it.
     """
-    if len(statement) > STATEMENT_SOFT_LIMIT and ", wh" in statement:
+    if len(statement) <= STATEMENT_SOFT_LIMIT:
+        return statement
+    if ", wh" in statement:
         statement = _NONRESTRICTIVE_RE.sub(" ", statement)
-    verb = _FINITE_RE.search(statement) if len(statement) > STATEMENT_SOFT_LIMIT else None
+    verb = _head_verb_end(statement) if len(statement) > STATEMENT_SOFT_LIMIT else None
+    first = max(_MIN_HEAD, verb[0]) if verb else 0  # a head must keep a verb
     if verb:
-        first = max(_MIN_HEAD, verb.end())  # a head must keep a verb
-        cuts = [m.start() for m in _COMMA_RE.finditer(statement, first)]
-        cuts.extend(m.start() for m in _MARKER_RE.finditer(statement, first))
-        if cuts:
-            within = [cut for cut in cuts if cut <= STATEMENT_SOFT_LIMIT]
-            cut = max(within) if within else min(cuts)
+        cut = _clause_cut(statement, first, present=verb[1])
+        if cut is not None:
+            statement = statement[:cut].rstrip(" ,;:")
+    if len(statement) > STATEMENT_SOFT_LIMIT:
+        padded, statement = statement, _drop_padding(statement)
+        if statement != padded:
+            statement = " ".join(statement.split()).strip(" ,;:")
+    if len(statement) > STATEMENT_HARD_LIMIT and verb:  # rather than cut at a word
+        cut = _list_cut(statement, first)
+        if cut is not None:
             statement = statement[:cut].rstrip(" ,;:")
     if len(statement) > STATEMENT_HARD_LIMIT:
         cut = statement.rfind(" ", 0, STATEMENT_HARD_LIMIT)
