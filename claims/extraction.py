@@ -25,9 +25,11 @@ the signal words (trie-shaped expressions), looked up per claim by offset.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import NamedTuple
 
 KINDS = ("statistic", "event", "quote", "legal", "prediction", "other")
 ACCEPT_THRESHOLD = 0.5  # claims with score >= this are accepted for checking automatically
@@ -39,22 +41,19 @@ STATEMENT_SOFT_LIMIT = 75
 STATEMENT_HARD_LIMIT = 120
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int  # code-point offset into text, inclusive
     end: int  # exclusive; text[start:end] == self.text
     text: str
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(NamedTuple):
     name: str  # "quantity", "attribution", "named_entity", ... (see WEIGHTS)
     weight: float  # positive raises the score, negative lowers it
     evidence: str  # the words that triggered it, for display to the reviewer
 
 
-@dataclass(frozen=True)
-class ProposedClaim:
+class ProposedClaim(NamedTuple):
     start: int  # code-point offsets into the article text, end exclusive
     end: int
     quote: str  # == text[start:end]
@@ -464,7 +463,7 @@ _NOT_NAMES = _words(
 _QUESTION_TAIL = " \t\n\r\"'”’»)]"
 
 
-def _lexical_signal(kind: str, word: str) -> str | None:
+def _lexicalSignal(kind: str, word: str) -> str | None:
     """The signal a scanned word stands for, or None."""
     if kind == "number":
         return "time" if _YEAR_RE.fullmatch(word) else "quantity"
@@ -525,7 +524,7 @@ def _scan(text: str) -> _Hits:
         word = text[start:end]
         key = (kind, word)
         if key not in signal_of:
-            name = _lexical_signal(kind, word)
+            name = _lexicalSignal(kind, word)
             signal_of[key] = None if name is None else (name, " ".join(word.split()))
         found = signal_of[key]
         if found is not None:
@@ -548,6 +547,15 @@ def _scan(text: str) -> _Hits:
     return _Hits([hit[0] for hit in hits], hits)
 
 
+# The order in which signals are listed, around named entities, attribution, past action
+# and opinion.
+_LEADING_SIGNALS = ("quantity", "comparison", "legal", "time")
+_TRAILING_SIGNALS = ("hedge", "prediction", "call_to_action", "greeting")
+_NAMED_ENTITY_WEIGHTS = {
+    count: round(WEIGHTS["named_entity"] * count, 3) for count in range(1, NAMED_ENTITY_CAP + 1)
+}
+
+
 def _evidence(words: list[str], limit: int = 5) -> str:
     """The distinct words, in order of appearance, at most `limit` of them."""
     return ", ".join(list(dict.fromkeys(words))[:limit])
@@ -567,18 +575,22 @@ def _signals(
     Shelby announced ...") count too; `extra_names` are names the words refer to.
     """
     found: dict[str, list[str]] = {"named_entity": list(extra_names)}
-    for _, _, name, words in hits:
-        found.setdefault(name, []).append(words)
-    for _, _, name, words in context:
-        if name == "time":
-            found.setdefault(name, []).append(words)
+    for hit in hits:
+        name = hit[2]
+        if name in found:
+            found[name].append(hit[3])
+        else:
+            found[name] = [hit[3]]
+    for hit in context:
+        if hit[2] == "time":
+            found.setdefault("time", []).append(hit[3])
     signals = []
-    for name in ("quantity", "comparison", "legal", "time"):
+    for name in _LEADING_SIGNALS:
         if name in found:
             signals.append(Signal(name, WEIGHTS[name], _evidence(found[name])))
     names = list(dict.fromkeys(found["named_entity"]))
     if names:
-        weight = round(WEIGHTS["named_entity"] * min(len(names), NAMED_ENTITY_CAP), 3)
+        weight = _NAMED_ENTITY_WEIGHTS[min(len(names), NAMED_ENTITY_CAP)]
         signals.append(Signal("named_entity", weight, _evidence(names)))
     if attribution:
         signals.append(Signal("attribution", WEIGHTS["attribution"], attribution))
@@ -589,7 +601,7 @@ def _signals(
         several = len({word.lower() for word in found["opinion"]}) > 1
         weight = round(WEIGHTS["opinion"] * (1.5 if several else 1.0), 3)
         signals.append(Signal("opinion", weight, _evidence(found["opinion"])))
-    for name in ("hedge", "prediction", "call_to_action", "greeting"):
+    for name in _TRAILING_SIGNALS:
         if name in found:
             signals.append(Signal(name, WEIGHTS[name], _evidence(found[name])))
     if question:
@@ -599,7 +611,11 @@ def _signals(
 
 def _score(signals: tuple[Signal, ...]) -> float:
     """The logistic of the bias plus the signals' weights, in [0, 1], 3 decimals."""
-    total = BIAS + sum(signal.weight for signal in signals)
+    return _logistic(BIAS + sum([signal.weight for signal in signals]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _logistic(total: float) -> float:
     return round(min(1.0, max(0.0, 1.0 / (1.0 + math.exp(-total)))), 3)
 
 
@@ -727,8 +743,7 @@ class _Context:
     last_person: str = ""
 
 
-@dataclass(frozen=True)
-class _Frame:
+class _Frame(NamedTuple):
     """An asserted stretch of a sentence (offsets relative to the sentence) and its source."""
 
     start: int
@@ -954,6 +969,10 @@ _OPENER_OF = {"”": "“", '"': '"', "»": "«"}
 _CLOSER_OF = {"“": "”", '"': '"', "«": "»", "‘": "’"}
 
 
+_TRIMMED_LAST = frozenset(_TRAILING_PUNCT + "”\"»’')")
+_TRIMMED_FIRST = frozenset(",;:-–—(" + _OPENING_QUOTES)
+
+
 def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
     """A claim span without surrounding spaces, punctuation or unpaired quotes."""
     while True:
@@ -962,6 +981,8 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
         if end <= start:
             return start, start
         last = sentence[end - 1]
+        if last not in _TRIMMED_LAST and sentence[start] not in _TRIMMED_FIRST:
+            return start, end  # nothing more to trim
         if (
             last in _TRAILING_PUNCT
             or (last in '”"»' and sentence.count(_OPENER_OF[last], start, end - 1) == 0)
@@ -980,8 +1001,7 @@ def _trim(sentence: str, start: int, end: int) -> tuple[int, int]:
             return start, end
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
     start: int  # relative to the sentence
     end: int
     tail: bool  # split off a longer clause (its leading connective dropped)
@@ -1292,17 +1312,14 @@ def _claims_in_sentence(sent: Sentence, context: _Context, hits: _Hits) -> list[
         return []  # "(APPLAUSE)", "Gov.", "Thank you.", "1."
     question = sentence.rstrip(_QUESTION_TAIL).endswith("?")
     claims = []
-    verbs = [
-        (hit[0] - sent.start, hit[3])
-        for hit in hits.between(sent.start, sent.end)
-        if hit[2] == "say"
-    ]
+    # The signal words of the sentence; those of a part of it are filtered from these.
+    in_sentence = hits.between(sent.start, sent.end)
+    verbs = [(hit[0] - sent.start, hit[3]) for hit in in_sentence if hit[2] == "say"]
     for frame in _frames(sentence, context, verbs):
         around = []
         if frame.attribution:
-            around = hits.between(sent.start, sent.start + frame.start) + hits.between(
-                sent.start + frame.end, sent.end
-            )
+            frame_start, frame_end = sent.start + frame.start, sent.start + frame.end
+            around = [hit for hit in in_sentence if hit[1] <= frame_start or hit[0] >= frame_end]
         for part in _parts(sentence, frame):
             start, end = sent.start + part.start, sent.start + part.end
             words = sentence[part.start : part.end]
@@ -1310,10 +1327,10 @@ def _claims_in_sentence(sent: Sentence, context: _Context, hits: _Hits) -> list[
                 continue
             antecedent = ""
             if part.tail and _ITS_RE.search(words, 0, 60):
-                before = [h[3] for h in hits.between(sent.start, start) if h[2] == "named_entity"]
+                before = [h[3] for h in in_sentence if h[1] <= start and h[2] == "named_entity"]
                 antecedent = before[-1] if before else ""
             signals = _signals(
-                hits.between(start, end),
+                [hit for hit in in_sentence if hit[0] >= start and hit[1] <= end],
                 attribution=frame.attribution,
                 question=question,
                 extra_names=tuple(name for name in (antecedent, frame.claimant) if name),
@@ -1397,7 +1414,7 @@ def _full_claimants(claims: list[ProposedClaim], hits: _Hits) -> list[ProposedCl
                 if (index := bisect.bisect_left(entries, (claim.start, ""))) > 0
             ]
             if candidates:
-                claim = replace(claim, claimant=max(candidates)[1])
+                claim = claim._replace(claimant=max(candidates)[1])
         elif len(claimant.split()) in (2, 3):
             for word in claimant.split():
                 claimant_names.setdefault(word, []).append((claim.start, claimant))
