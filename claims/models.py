@@ -270,7 +270,10 @@ class ClaimQuerySet(models.QuerySet):
 class Claim(models.Model):
     """One checkable assertion in an article, anchored to its exact words."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    # No index of its own: the unique (article, start, end) constraint's index serves.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="claims", db_index=False
+    )
     quote = models.TextField(help_text="The exact words of the article.")
     start = models.PositiveIntegerField(help_text="Code-point offset of the quote's start.")
     end = models.PositiveIntegerField(help_text="Code-point offset just after the quote.")
@@ -311,7 +314,8 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords()
+    # History is looked up by claim; indexes on the other keys would only slow imports.
+    history = HistoricalRecords(no_db_index=["article", "assignee", "created_by"])
 
     class Meta:
         ordering = ["article", "start", "end"]
