@@ -1,6 +1,6 @@
 """Feeds of published fact-checks: Atom for readers, a paginated ClaimReview feed (a
 schema.org DataFeed) for aggregators. Both list only what the public pages show, the
-latest publication or correction first."""
+latest publication or correction first, and answer conditional GETs as the pages do."""
 
 from django.contrib.syndication.views import Feed
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -11,16 +11,23 @@ from django.utils.html import escape, linebreaks
 from django.views.decorators.http import require_safe
 
 from claims.claimreview import iso
+from claims.models import Claim
 from claims.public import (
     FactCheck,
     desk_organisation,
     fact_checks,
+    fresh_as,
     published_claims,
     with_fact_check_data,
 )
 
 ATOM_ITEMS = 50
 CLAIM_REVIEWS_PER_PAGE = 50
+
+
+def every_claim(**kwargs):
+    """The claims a feed is built from (of which only the published ones count)."""
+    return Claim.objects.all()
 
 
 def latest_first():
@@ -38,6 +45,13 @@ class FactCheckFeed(Feed):
         # Items need absolute URLs; the feed object is shared between requests, so the
         # request travels as the feed's object rather than as an attribute.
         return request
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The validators are the public pages' (fresh_as below): the latest item's date
+        # would miss changes such as a renamed rating or an edited article title.
+        response.headers.pop("Last-Modified", None)
+        return response
 
     def link(self) -> str:
         return reverse("public:index")
@@ -84,7 +98,12 @@ class FactCheckFeed(Feed):
         return [item.verdict.rating.label]
 
 
+# Feed readers poll: an unchanged feed is a 304 (validators as the index page's).
+atom_feed = require_safe(fresh_as(every_claim, sources=False)(FactCheckFeed()))
+
+
 @require_safe
+@fresh_as(every_claim, sources=False)
 def claim_review_feed(request: HttpRequest) -> JsonResponse:
     """Published fact-checks as ClaimReview objects in a schema.org DataFeed, a page at a
     time (?page=N); the next and previous pages are in the Link header."""

@@ -6,9 +6,16 @@ import datetime
 import feedparser
 import pytest
 from django.urls import reverse
+from django.utils.http import http_date
 
 from claims.models import ClaimStatus, Verdict, VerdictState
-from tests.factories import ClaimFactory, UserFactory, article_with_claims, default_rating
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    UserFactory,
+    article_with_claims,
+    default_rating,
+)
 from tests.test_public import (
     NOW,
     SECRET,
@@ -153,7 +160,33 @@ def test_a_submitted_correction_is_not_in_the_feeds(client):
 @pytest.mark.parametrize("count", [1, 30])
 def test_feeds_run_constant_queries(client, django_assert_max_num_queries, count):
     publish_all(article_with_claims(count))
-    with django_assert_max_num_queries(3):
+    # Three for the validators (freshness, desk settings, rating scale), then the feed's.
+    with django_assert_max_num_queries(6):
         assert len(atom(client).entries) == count
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(7):
         assert len(client.get(JSON_FEED).json()["dataFeedElement"]) == count
+
+
+@pytest.mark.parametrize("url", [ATOM, JSON_FEED, JSON_FEED + "?page=1"])
+def test_unchanged_feeds_answer_conditional_gets_with_304(client, url):
+    """Feed readers polling an unchanged feed get a 304; a new publication makes it fresh."""
+    published_claim(at=NOW - datetime.timedelta(hours=2))
+    response = client.get(url)
+    assert response.status_code == 200
+    etag, modified = response["ETag"], response["Last-Modified"]
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-modified-since": modified}).status_code == 304
+    published_claim(ArticleFactory(), statement="Russia supplied North Korea with technology.")
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 200
+    an_hour_ago = http_date((NOW - datetime.timedelta(hours=1)).timestamp())
+    assert client.get(url, headers={"if-modified-since": an_hour_ago}).status_code == 200
+
+
+def test_empty_feeds_carry_no_validators(client):
+    """Nothing published: no ETag or Last-Modified that could reflect unpublished work."""
+    ClaimFactory(status=ClaimStatus.RESEARCHING)
+    for url in (ATOM, JSON_FEED):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not response.has_header("ETag")
+        assert not response.has_header("Last-Modified")
