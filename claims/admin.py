@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import library, library_csv
@@ -25,6 +26,8 @@ from claims.models import (
     Source,
     Verdict,
 )
+
+DOMAIN_CHANGES_SHOWN = 20
 
 
 class PublisherDomainInline(admin.TabularInline):
@@ -133,6 +136,7 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     list_filter = ["reliability"]
     search_fields = ["name", "domains__domain"]
     inlines = [PublisherDomainInline]
+    readonly_fields = ["domain_changes"]
     actions = ["rate_reliability", "export_selected"]
 
     def save_model(self, request, obj, form, change):
@@ -181,6 +185,36 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="Sources", ordering="source_count")
     def source_count(self, publisher):
         return publisher.source_count
+
+    @admin.display(description="Domain changes")
+    def domain_changes(self, publisher):
+        """The latest domain additions, changes and removals, with who made them."""
+        if publisher.pk is None:
+            return "—"
+        records = (
+            PublisherDomain.history.filter(publisher_id=publisher.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:DOMAIN_CHANGES_SHOWN]
+        )
+        if not records:
+            return "None recorded."
+        verbs = {"+": "added", "~": "changed", "-": "removed"}
+        return format_html(
+            "<ul class='domain-changes'>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {} {} by {}</li>",
+                (
+                    (
+                        timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M"),
+                        record.domain,
+                        verbs.get(record.history_type, record.history_type),
+                        record.history_user or "the system",
+                    )
+                    for record in records
+                ),
+            ),
+        )
 
 
 @admin.register(Source)

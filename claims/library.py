@@ -52,7 +52,9 @@ def _publisher_named(name: str, url: str, by) -> Publisher | None:
     publisher.save()
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     if host and not PublisherDomain.objects.filter(domain=host).exists():
-        PublisherDomain.objects.create(publisher=publisher, domain=host)
+        domain = PublisherDomain(publisher=publisher, domain=host)
+        domain._history_user = by
+        domain.save()
     return publisher
 
 

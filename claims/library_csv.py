@@ -444,11 +444,13 @@ def _apply_publisher(cells: dict[str, str], by, library: _Library):
             changed.append("domains")
             for domain, entry in current.items():
                 if domain not in domains:
+                    entry._history_user = by
                     entry.delete()
             for domain in domains:
                 if domain not in current:
                     entry = PublisherDomain(publisher=publisher, domain=domain)
                     _validate(entry, {"domain": "domains"})
+                    entry._history_user = by
                     entry.save()
     return _outcome(created, changed, publisher)
 

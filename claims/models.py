@@ -58,6 +58,8 @@ class PublisherDomain(models.Model):
     publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="domains")
     domain = models.CharField(max_length=253, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["domain"]
         constraints = [

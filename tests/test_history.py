@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from claims import editing, workflow
 from claims.importing import import_article
-from claims.models import Citation, Claim, Publisher, Source, Verdict
+from claims.library_csv import import_publishers
+from claims.models import Citation, Claim, Publisher, PublisherDomain, Source, Verdict
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -138,6 +139,56 @@ def test_admin_edits_are_recorded(client, admin_user):
     assert (record.name, record.history_user) == ("Yonhap News Agency", admin_user)
     history = client.get(reverse("admin:claims_publisher_history", args=[publisher.pk]))
     assert b"Yonhap News Agency" in history.content
+
+
+def test_domain_changes_are_recorded_and_shown_on_the_publisher(client, admin_user):
+    """Adding and removing a publisher's domain in the admin is recorded with the admin as
+    actor, and the publisher's page lists those changes."""
+    publisher = PublisherFactory(name="Yonhap")
+    old = PublisherDomain.objects.create(publisher=publisher, domain="yonhapnews.co.kr")
+    client.force_login(admin_user)
+    url = reverse("admin:claims_publisher_change", args=[publisher.pk])
+    response = client.post(
+        url,
+        {
+            "name": "Yonhap",
+            "homepage": "",
+            "reliability": "unrated",
+            "reliability_note": "",
+            "reliability_rated_on": "",
+            "domains-TOTAL_FORMS": "2",
+            "domains-INITIAL_FORMS": "1",
+            "domains-MIN_NUM_FORMS": "0",
+            "domains-MAX_NUM_FORMS": "1000",
+            "domains-0-id": str(old.pk),
+            "domains-0-publisher": str(publisher.pk),
+            "domains-0-domain": "yonhapnews.co.kr",
+            "domains-0-DELETE": "on",
+            "domains-1-publisher": str(publisher.pk),
+            "domains-1-domain": "yna.co.kr",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    records = PublisherDomain.history.filter(publisher_id=publisher.pk).order_by("history_id")
+    assert [(r.domain, r.history_type, r.history_user) for r in records] == [
+        ("yonhapnews.co.kr", "+", None),
+        ("yonhapnews.co.kr", "-", admin_user),
+        ("yna.co.kr", "+", admin_user),
+    ]
+    page = client.get(url).content.decode()
+    assert "yna.co.kr added by ada" in page
+    assert "yonhapnews.co.kr removed by ada" in page
+
+
+def test_domain_changes_by_csv_import_name_the_importer(admin_user):
+    publisher = PublisherFactory(name="Reuters")
+    PublisherDomain.objects.create(publisher=publisher, domain="reuters.co.uk")
+    import_publishers(b"name,domains\nReuters,reuters.com\n", by=admin_user)
+    records = PublisherDomain.history.filter(history_user=admin_user).order_by("history_id")
+    assert [(r.domain, r.history_type) for r in records] == [
+        ("reuters.co.uk", "-"),
+        ("reuters.com", "+"),
+    ]
 
 
 def test_changing_a_rating_in_the_admin_dates_it(client, admin_user):
