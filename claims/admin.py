@@ -197,7 +197,7 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
             .order_by("-history_date", "-history_id")[:DOMAIN_CHANGES_SHOWN]
         )
         if not records:
-            return "None recorded."
+            return "No changes recorded yet."
         verbs = {"+": "added", "~": "changed", "-": "removed"}
         return format_html(
             "<ul class='domain-changes'>{}</ul>",

@@ -287,7 +287,9 @@ def correct(claim: Claim, *, by, rating: Rating, reasoning: str, note: str) -> V
     )
     current.version += 1
     current._history_user = by
-    current.save(update_fields=["version", "updated_at"])
+    # Only the version moves: updated_at is public (pages, feeds, the API), and a
+    # correction is not public until it is approved.
+    current.save(update_fields=["version"])
     verdict = Verdict(
         claim=current,
         rating=rating,

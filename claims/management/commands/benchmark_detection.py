@@ -5,7 +5,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from claims.demo import SEED_ARTICLE
 from claims.extraction import proposed_claims
@@ -51,22 +51,22 @@ def benchmark_text(size_bytes: int, seed: int) -> str:
     return "\n\n".join(out)
 
 
+@transaction.atomic
 def remove_benchmark_article(article: Article) -> None:
     """Delete a benchmark article, its claims and their history, recording nothing: it was
     never the desk's work. (The ORM would write a deletion record for every claim.)"""
     ops = connection.ops
+    claims = ops.quote_name(Claim._meta.db_table)
+    history = ops.quote_name(Claim.history.model._meta.db_table)
+    # Identifiers from the models' metadata; the article's id is a parameter.
+    statements = (
+        f"DELETE FROM {history} WHERE id IN (SELECT id FROM {claims} WHERE article_id = %s)",  # noqa: S608
+        f"DELETE FROM {claims} WHERE article_id = %s",  # noqa: S608
+        f"DELETE FROM {ops.quote_name(Article._meta.db_table)} WHERE id = %s",  # noqa: S608
+    )
     with connection.cursor() as cursor:
-        for model, column in (
-            (Claim.history.model, "article_id"),
-            (Claim, "article_id"),
-            (Article, "id"),
-        ):
-            table = ops.quote_name(model._meta.db_table)
-            # Identifiers from the models' metadata; the value is a parameter.
-            cursor.execute(
-                f"DELETE FROM {table} WHERE {ops.quote_name(column)} = %s",  # noqa: S608
-                [article.pk],
-            )
+        for sql in statements:
+            cursor.execute(sql, [article.pk])
 
 
 def reference_loop() -> float:
