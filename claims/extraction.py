@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -1080,6 +1081,10 @@ _DANGLING = _words(
     """and or but the a an of to in for with by on at from that which its his her their
     as than into"""
 )
+# Words a clause cut does not end on ("... with Booker T. Washington and, together, ...").
+# Not the prepositions and pronouns of `_DANGLING`: before a comma they usually end the
+# clause ("what we are fighting for, ...", "to change that, and ...").
+_DANGLING_AT_CUT = _words("and or nor but the a an")
 _MIN_HEAD = 30
 _COMMA_RE = re.compile(",")
 
@@ -1098,34 +1103,40 @@ _AND_PRESENT_RE = re.compile(
 # The statement's subject and its present-tense verb, a verb `_FINITE_RE` does not know:
 # "Washington views", "The government fears", "North Korea sends", "It says". A subject
 # word is never a possessive ("North Korea’s missiles"), and a name does not start with a
-# sentence word ("To members", "Despite floods": see `_head_verb_end`).
+# sentence word ("To members", "Despite floods": see `_head_verb_end`). A determiner has a
+# noun before the verb: "The elections" is a subject alone.
 _PRESENT_VERB_RE = re.compile(
     r"(?:(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Ee]ach"
-    r"|[Ee]very) (?:[\w’'\-]+(?<![’']s) ){0,2}?"
+    r"|[Ee]very) (?:[\w’'\-]+(?<![’']s) ){1,2}?"
     r"|(?P<name>[A-Z][\w’'\-]*)(?<![’']s) (?:[A-Z][\w’'\-]*(?<![’']s) ){0,3}"
     r"|(?:[Hh]e|[Ss]he|[Ii]t) )"
     r"(?:(?:also|now|still|often|already|again) )?"
     rf"{_PRESENT_S}"
 )
-# Intensifiers and manner adverbs after an auxiliary, dropped from a long statement: "are
-# closely and carefully watching" -> "are watching", "are really concerned" -> "are
-# concerned". Hedges ("apparently", "possibly") and degrees ("nearly", "largely") stay.
+# Adverbs after an auxiliary, dropped from a long statement where they add no meaning:
+# pure emphasis ("are really concerned" -> "are concerned") before any word, manner
+# adverbs only before an "-ing" verb ("are closely and carefully watching" -> "are
+# watching"), for "was closely contested" and "were seriously injured" say something
+# else without them. Hedges ("apparently"), degrees ("nearly", "very much", "especially
+# trying") stay: "very" and "extremely" before an "-ing" word make an adjective ("have been
+# very trying for"), which would read as a verb without them.
+_EMPHASIS = _words("really truly")
 _INTENSIFIERS = _trie_pattern(
-    _words(
-        """really truly very deeply closely carefully seriously extremely gravely strongly
-        particularly especially actively"""
-    )
+    _EMPHASIS | _words("closely carefully actively deeply seriously strongly gravely")
 )
+_ING_RE = re.compile(r" [a-z]{2,}ing\b")
 _CONTRACTED_AUXILIARIES = ("’m", "’re", "’ve", "'m", "'re", "'ve")
 # Padding in one pass: one intensifier or several ("closely and carefully") before a
-# lower-case word, its auxiliary checked on each match rather than tried at every
-# position; or vague present time ("in recent times", "these days", "currently"), dropped
-# unless it bounds a figure or a ranking ("the highest in recent years").
+# lower-case word, its auxiliary and the next word checked on each match rather than tried
+# at every position; or vague present time ("in recent times", "these days", "currently"),
+# dropped unless it bounds a figure or a ranking ("the highest in recent years") or is part
+# of a longer phrase ("at the moment of the explosion", "in these days of austerity").
 _PADDING_RE = re.compile(
     rf" (?:(?P<intensifier>(?:{_INTENSIFIERS})"
     rf"(?:,? and (?:{_INTENSIFIERS})|, ?(?:{_INTENSIFIERS})){{0,2}}(?= [a-z]))"
-    r"|(?:in recent (?:times|days|weeks|months|years)|these days|nowadays|lately|currently"
-    r"|at present|at the moment|right now)\b(?:,(?= ))?)"
+    r"|(?:in recent (?:times|days|weeks|months|years)|(?:in )?these days|nowadays|lately"
+    r"|currently|at present|at the moment|right now)\b"
+    r"(?! (?:of|when|that|which|where|before|after|since|in which)\b)(?:,(?= ))?)"
 )
 _RANKED_RE = re.compile(
     r"\d|\b(?:[a-z]{2,}est|most|least|first|only|record|ever|than|more|less|fewer|percent"
@@ -1148,7 +1159,13 @@ _NOT_LIST_TAIL_RE = re.compile(
 _PAIRING_WORDS = _words("between among both either neither whether")
 
 
-def _head_verb_end(statement: str) -> tuple[int, bool] | None:
+class _HeadVerb(NamedTuple):
+    end: int  # where the statement's first verb ends
+    present: bool  # a present-tense "-s" verb `_FINITE_RE` does not know: a guess
+    known: int | None  # after a guess, where `_FINITE_RE`'s first verb starts, if anywhere
+
+
+def _head_verb_end(statement: str) -> _HeadVerb | None:
     """Where the statement's first verb ends (a head cut after it keeps a verb), and
     whether that verb is a present-tense "-s" verb `_FINITE_RE` does not know.
 
@@ -1157,20 +1174,45 @@ def _head_verb_end(statement: str) -> tuple[int, bool] | None:
     """
     verb = _FINITE_RE.search(statement)
     if verb and verb.start() < STATEMENT_SOFT_LIMIT:
-        return verb.end(), False
+        return _HeadVerb(verb.end(), False, None)
     present = _PRESENT_VERB_RE.match(statement)
     if present and present.group("name") not in _STARTERS:
-        return present.end(), True
-    return (verb.end(), False) if verb else None
+        return _HeadVerb(present.end(), True, _known_verb(statement, verb) if verb else None)
+    return _HeadVerb(verb.end(), False, None) if verb else None
 
 
-def _clause_cut(statement: str, first: int, *, present: bool) -> int | None:
+def _known_verb(statement: str, first: re.Match) -> int | None:
+    """Where the first of `_FINITE_RE`'s verbs from `first` on that may be a predicate
+    starts: not a participle ("one raised by a teacher", "of undocumented immigrants")."""
+    for verb in itertools.chain((first,), _FINITE_RE.finditer(statement, first.end())):
+        if statement.startswith(" by ", verb.end()):
+            continue
+        before = statement[max(0, verb.start() - 15) : verb.start()].split()
+        if not before or before[-1].lower() not in _DANGLING:
+            return verb.start()
+    return None
+
+
+def _clause_cut(statement: str, first: int, verb: _HeadVerb) -> int | None:
     """Where to drop trailing clauses beyond `first`: the longest head within the soft limit,
-    else the shortest one. `present`: the head's verb is a present-tense "-s" verb."""
+    else the shortest one. A marker coordinated with what precedes it ("before and during
+    the siege", "without punctuation or after") or after "the" ("the following") is no cut.
+
+    After a guessed verb, a verb `_FINITE_RE` knows later on may be the real one ("Russian
+    exports of grain ..., officials say, fell sharply"): no cut comes before it, unless the
+    cut starts a second predicate with it ("views ... with concern and is monitoring").
+    """
     cuts = [m.start() for m in _COMMA_RE.finditer(statement, first)]
-    cuts.extend(m.start() for m in _MARKER_RE.finditer(statement, first))
-    if present and statement.find(" and ", first) >= 0:
+    cuts.extend(
+        m.start()
+        for m in _MARKER_RE.finditer(statement, first)
+        if not statement.endswith((" and", " or", " the"), 0, m.start())
+    )
+    if verb.present and statement.find(" and ", first) >= 0:
         cuts.extend(m.start() for m in _AND_PRESENT_RE.finditer(statement, first))
+    if verb.known is not None:
+        known = verb.known
+        cuts = [cut for cut in cuts if cut >= known or statement.startswith(" and ", cut)]
     if not cuts:
         return None
     within = [cut for cut in cuts if cut <= STATEMENT_SOFT_LIMIT]
@@ -1185,7 +1227,10 @@ def _drop_padding(statement: str) -> str:
         start = match.start()
         if match.lastgroup:  # "intensifier"
             before = statement[statement.rfind(" ", 0, start) + 1 : start]
-            if before.lower() in _AUXILIARIES or before.endswith(_CONTRACTED_AUXILIARIES):
+            if not (before.lower() in _AUXILIARIES or before.endswith(_CONTRACTED_AUXILIARIES)):
+                continue
+            adverbs = set(match.group().replace(",", " ").split()) - {"and"}
+            if adverbs <= _EMPHASIS or _ING_RE.match(statement, match.end()):
                 drops.append((start, match.end()))
             continue
         if ranked is None:
@@ -1239,11 +1284,14 @@ def _shorten(statement: str) -> str:
     if ", wh" in statement:
         statement = _NONRESTRICTIVE_RE.sub(" ", statement)
     verb = _head_verb_end(statement) if len(statement) > STATEMENT_SOFT_LIMIT else None
-    first = max(_MIN_HEAD, verb[0]) if verb else 0  # a head must keep a verb
+    first = max(_MIN_HEAD, verb.end) if verb else 0  # a head must keep a verb
     if verb:
-        cut = _clause_cut(statement, first, present=verb[1])
-        if cut is not None:
-            statement = statement[:cut].rstrip(" ,;:")
+        cut = _clause_cut(statement, first, verb)
+        if cut is not None:  # not ending "with Booker T. Washington and"
+            words = statement[:cut].rstrip(" ,;:").split(" ")
+            while len(words) > 1 and words[-1].rstrip(",;:") in _DANGLING_AT_CUT:
+                words.pop()
+            statement = " ".join(words).rstrip(" ,;:")
     if len(statement) > STATEMENT_SOFT_LIMIT:
         padded, statement = statement, _drop_padding(statement)
         if statement != padded:

@@ -512,6 +512,44 @@ def test_a_sentence_word_before_a_plural_noun_is_not_a_subject_and_verb():
     assert "hostile rules coming from the capital" in claim.statement
 
 
+def test_a_determiner_and_a_plural_noun_are_not_a_subject_and_verb():
+    """'The elections', 'The talks' are a subject alone: the statement keeps its verb."""
+    elections = only_claim(
+        "The elections in the northern provinces of the country in the spring of that year, "
+        "despite the long delay, went smoothly."
+    )
+    assert elections.statement.endswith("went smoothly")
+    talks = only_claim(
+        "The talks between the two governments over the border region in the far north, "
+        "despite the long delay, begin in May."
+    )
+    assert talks.statement.endswith("begin in May")
+
+
+def test_a_guessed_verb_is_not_cut_before_a_known_one():
+    """'Russian exports' reads like a name and a verb, but 'fell' is the verb: no cut comes
+    before it. A participle ('one raised by', 'of undocumented') is no such verb."""
+    exports = only_claim(
+        "Russian exports of grain and fertiliser to the poorest countries of the southern "
+        "hemisphere, officials say, fell sharply."
+    )
+    assert exports.statement.endswith("officials say, fell sharply")
+    during = only_claim(
+        "Russian exports of grain to the poorest countries of the south during the war in the "
+        "east of the continent fell sharply."
+    )
+    assert during.statement.endswith("fell sharply")
+    officers = only_claim(
+        "Our constitutional officers here tonight — they include the daughter of an Arkansas "
+        "sharecropper, an immigrant from the Philippines, one raised by a teacher from Panama, "
+        "and the proud son of undocumented Mexican immigrants."
+    )
+    assert officers.statement == (
+        "Our constitutional officers here tonight — they include the daughter of an Arkansas "
+        "sharecropper"
+    )
+
+
 def test_statements_drop_a_during_clause():
     """'during ...' is dropped like 'after ...' or 'while ...' from a long statement."""
     claim = only_claim(
@@ -543,9 +581,43 @@ def test_long_statements_drop_intensifiers_after_an_auxiliary():
     assert hedged.statement.startswith("The northern regime is apparently preparing a very")
 
 
+def test_long_statements_keep_adverbs_that_bear_on_the_claim():
+    """A manner adverb goes only before an '-ing' verb; 'closely contested', 'seriously
+    injured', 'very much alive' and 'especially trying' keep theirs."""
+    for text, kept in [
+        (
+            "The result of the regional election in the northern provinces last year was "
+            "closely contested by both parties.",
+            "was closely contested",
+        ),
+        (
+            "Three passengers on the bus from the capital to the northern border towns were "
+            "seriously injured in the crash.",
+            "were seriously injured",
+        ),
+        (
+            "The old dream of a united federation of all the republics of the region is very "
+            "much alive among its voters.",
+            "is very much alive",
+        ),
+        (
+            "The last twelve months of the pandemic in our region have been especially trying "
+            "for our medical professionals.",
+            "have been especially trying",
+        ),
+        (
+            "The ministers of the member states have been very trying for the negotiators of the "
+            "new trade agreement in the north.",
+            "have been very trying",
+        ),
+    ]:
+        assert kept in only_claim(text).statement
+
+
 def test_long_statements_drop_vague_present_time_unless_it_bounds_a_ranking():
-    """'in recent times' and ', in recent weeks,' are dropped from a long statement, but not
-    from 'the highest ... in recent years'."""
+    """'in recent times', ', in recent weeks,' and 'in these days' are dropped from a long
+    statement, but not from 'the highest ... in recent years' nor from a longer phrase ('at
+    the moment of the explosion', 'in these days of austerity')."""
     recent = only_claim(
         "Officials are watching the support that the neighbouring state is offering to the "
         "rebel militias in recent times."
@@ -559,11 +631,50 @@ def test_long_statements_drop_vague_present_time_unless_it_bounds_a_ranking():
         "neighbouring state is offering to the rebel militias."
     )
     assert commas.statement.startswith("Officials in the capital are watching the support")
+    noun_phrases = [
+        only_claim(
+            "The soldiers were standing guard outside the embassy building in the capital at "
+            "the moment of the explosion."
+        ),
+        only_claim(
+            "The government cut the budget for schools and hospitals sharply in these days of "
+            "austerity and deep crisis."
+        ),
+    ]
+    assert noun_phrases[0].statement.endswith("at the moment of the explosion")
+    assert noun_phrases[1].statement.endswith("in these days of austerity and deep crisis")
+    days = only_claim(
+        "The government has cut the budget for schools and hospitals in the northern "
+        "provinces sharply in these days."
+    )
+    assert days.statement.endswith("in the northern provinces sharply")
     ranked = only_claim(
         "Exports of grain to the neighbouring states were the highest of the decade in recent "
         "years, officials at the port said."
     )
     assert ranked.statement.endswith("the highest of the decade in recent years")
+
+
+def test_clause_cuts_do_not_end_on_a_coordinator():
+    """A marker coordinated with the words before it ('before and during', 'or after') is
+    no cut, and a head cut at a comma loses a trailing 'and'."""
+    siege = only_claim(
+        "Food prices in the capital rose by a third in the weeks before and during the long "
+        "siege of the city by the rebels."
+    )
+    assert siege.statement == "Food prices in the capital rose by a third in the weeks"
+    blank = only_claim(
+        "A blank line ends the sentence even without punctuation or after an abbreviation in "
+        "the middle of the text here."
+    )
+    assert not blank.statement.endswith(" or")
+    army = only_claim(
+        "The army moved thousands of troops and heavy armour to the northern border of the "
+        "country and, according to officials, tanks to the coast."
+    )
+    assert army.statement == (
+        "The army moved thousands of troops and heavy armour to the northern border of the country"
+    )
 
 
 def test_too_long_statements_drop_the_further_items_of_a_final_list():
