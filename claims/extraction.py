@@ -1410,13 +1410,110 @@ def proposed_claims(text: str) -> list[ProposedClaim]:
 
     Low-scoring proposals are included; greetings and empty fragments are left out.
     """
-    context = _Context()
-    hits = _scan(text)
+    return joined_parts([detect_part(text, 0, first=True)])
+
+
+# ---------------------------------------------------------------------------------------
+# Detection in parts (a long article on several processors)
+# ---------------------------------------------------------------------------------------
+
+# A part after the first starts without knowing the last person named before it (the
+# claimant of a "he" or "she"). Its sentences read before it names anyone are read again
+# by `joined_parts`, which knows. (Article text has no control characters.)
+_EARLIER_PERSON = "\x00"
+# A paragraph break right after a sentence's end: no sentence, signal word, name or
+# number spans it, so the text on either side can be read apart (see `part_cuts`).
+_PART_BREAK_RE = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\n[^\S\n]*\n\s*")
+
+_Hit = tuple[int, int, str, str]
+
+
+@dataclass(frozen=True)
+class Part:
+    """The claims of a part of a text (offsets into the whole text) and what joining the
+    parts needs: named entities, the last person named, the sentences to read again."""
+
+    claims: list[ProposedClaim]
+    names: list[_Hit]  # the part's named-entity hits, by position
+    last_person: str  # the last person named as a claimant, or _EARLIER_PERSON if none
+    unsettled: list[tuple[Sentence, list[_Hit]]]  # read before a person was named
+
+
+def part_cuts(text: str, parts: int) -> list[int]:
+    """Up to parts - 1 offsets that cut the text into parts of about equal size, each at a
+    paragraph break after a sentence's end, so that `detect_part` reads each part exactly
+    as `proposed_claims` reads it within the whole text."""
+    cuts: list[int] = []
+    for index in range(1, parts):
+        start = max(len(text) * index // parts, cuts[-1] if cuts else 0)
+        match = _PART_BREAK_RE.search(text, start)
+        if match is None or match.end() >= len(text):
+            break
+        cuts.append(match.end())
+    return cuts
+
+
+def detect_part(part: str, offset: int, *, first: bool = False) -> Part:
+    """The claims of part (the text from `offset` to a cut of `part_cuts`, or the whole
+    text), as `proposed_claims` finds them within the whole text once `joined_parts` has
+    settled what depends on earlier parts."""
+    context = _Context(last_person="" if first else _EARLIER_PERSON)
+    hits = _scan(part)
     claims = []
-    for sent in sentences(text):
+    unsettled = []
+    for sent in sentences(part):
+        if context.last_person == _EARLIER_PERSON:
+            unsettled.append((sent, hits.between(sent.start, sent.end)))
         claims.extend(_claims_in_sentence(sent, context, hits))
     claims.sort(key=lambda claim: (claim.start, claim.end))
-    return _full_claimants(claims, hits)
+    names = [hit for hit in hits.hits if hit[2] == "named_entity"]
+    if offset:
+        claims = [
+            claim._replace(
+                start=claim.start + offset,
+                end=claim.end + offset,
+                sentence_start=claim.sentence_start + offset,
+                sentence_end=claim.sentence_end + offset,
+            )
+            for claim in claims
+        ]
+        names = _shifted(names, offset)
+        unsettled = [
+            (Sentence(sent.start + offset, sent.end + offset, sent.text), _shifted(found, offset))
+            for sent, found in unsettled
+        ]
+    return Part(claims, names, context.last_person, unsettled)
+
+
+def _shifted(hits: list[_Hit], offset: int) -> list[_Hit]:
+    return [(start + offset, end + offset, signal, words) for start, end, signal, words in hits]
+
+
+def joined_parts(parts: list[Part]) -> list[ProposedClaim]:
+    """The claims of consecutive parts of a text (the first part first), as one list."""
+    claims: list[ProposedClaim] = []
+    names: list[_Hit] = []
+    last_person = ""
+    for part in parts:
+        part_claims = part.claims
+        if part.unsettled:
+            # Read again, knowing who was named last before the part.
+            context = _Context(last_person=last_person)
+            again: dict[int, list[ProposedClaim]] = {}
+            for sent, found in part.unsettled:
+                hits = _Hits([hit[0] for hit in found], found)
+                again[sent.start] = _claims_in_sentence(sent, context, hits)
+            part_claims = [claim for claim in part_claims if claim.sentence_start not in again]
+            for redone in again.values():
+                part_claims.extend(redone)
+            part_claims.sort(key=lambda claim: (claim.start, claim.end))
+            if part.last_person == _EARLIER_PERSON:
+                last_person = context.last_person
+        if part.last_person != _EARLIER_PERSON:
+            last_person = part.last_person
+        claims.extend(part_claims)
+        names.extend(part.names)
+    return _full_claimants(claims, _Hits([name[0] for name in names], names))
 
 
 # Words that make a two-word name an institution rather than a person ("Washington Post").

@@ -18,6 +18,7 @@ from django.utils import timezone
 from claims import extraction
 from claims.anchoring import quote_selector, text_hash
 from claims.canonical import UnsafeURL, canonical_url
+from claims.detection import detected_claims
 from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
 from claims.publishers import publisher_for_url
 
@@ -198,7 +199,7 @@ def _insert_rows(model, rows: list[dict]) -> None:
 def proposed_claims_for(text: str) -> list[extraction.ProposedClaim]:
     """The detector's proposals, one per span (the database allows no two on one span)."""
     by_span = {}
-    for proposal in extraction.proposed_claims(text):
+    for proposal in detected_claims(text):
         span = (proposal.start, proposal.end)
         if span not in by_span or proposal.score > by_span[span].score:
             by_span[span] = proposal

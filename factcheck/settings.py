@@ -198,6 +198,11 @@ DESK_ORGANISATION_URL = os.environ.get("DESK_ORGANISATION_URL", "http://127.0.0.
 # Article bodies larger than this are refused at import, with a clear message.
 ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", str(1_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_CHARS * 4 + 1_000_000
+# Worker processes that detect claims in parts of a long article beside the importing one
+# (0: one process reads it all). By default one fewer than the processors, at most 3.
+DETECTION_PROCESSES = int(
+    os.environ.get("DETECTION_PROCESSES", str(min(3, max(0, (os.cpu_count() or 1) - 1))))
+)
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from claims.demo import SEED_ARTICLE
-from claims.extraction import proposed_claims
+from claims.detection import detected_claims
 from claims.importing import import_article
 from claims.models import Article, Claim
 
@@ -103,7 +103,7 @@ class Command(BaseCommand):
                     f"limit of {settings.ARTICLE_MAX_CHARS:,} (ARTICLE_MAX_CHARS)."
                 )
             began = time.perf_counter()
-            proposals = proposed_claims(text)
+            proposals = detected_claims(text)
             detect = time.perf_counter() - began
             began = time.perf_counter()
             result = import_article(body=text, title=f"Benchmark article {run}")
@@ -127,7 +127,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Claim detection and import of a {size_mb:g} MB article "
-            f"({connection.vendor}), {repeat} run(s)"
+            f"({connection.vendor}, {settings.DETECTION_PROCESSES} detection worker "
+            f"process(es)), {repeat} run(s)"
         )
         header = (
             f"{'run':<7} {'MB':>5} {'chars':>9} {'proposed':>8} {'detect s':>8} "

@@ -1,0 +1,118 @@
+"""Detection of a long article in parts, the parts after the first on worker processes:
+always exactly the claims of one reading of the whole text."""
+
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from claims import detection, extraction
+from claims.management.commands.benchmark_detection import benchmark_text
+
+
+def read_in_parts(text: str, cuts: list[int]) -> list[extraction.ProposedClaim]:
+    bounds = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
+    parts = [
+        extraction.detect_part(text[start:end], start, first=index == 0)
+        for index, (start, end) in enumerate(bounds)
+    ]
+    return extraction.joined_parts(parts)
+
+
+def test_every_cut_gives_the_claims_of_one_reading():
+    text = benchmark_text(30_000, seed=3)
+    whole = extraction.proposed_claims(text)
+    cuts = extraction.part_cuts(text, 60)
+    assert len(cuts) > 40
+    for cut in cuts:
+        assert read_in_parts(text, [cut]) == whole, text[cut - 80 : cut + 80]
+    assert read_in_parts(text, cuts) == whole
+
+
+def test_a_pronoun_opening_a_part_refers_to_the_person_named_before_it():
+    """“He” at the start of a part is the last person named in an earlier part, and the
+    signals and score of its claim are those of one reading."""
+    text = (
+        "Secretary of State Antony Blinken said that North Korea sent one million "
+        "artillery shells to Russia in 2023.\n\n"
+        "Officials in Seoul said that 300 containers were recorded in September.\n\n"
+        "He said that the shipments began after a summit in Vladivostok."
+    )
+    cuts = extraction.part_cuts(text, 3)
+    assert len(cuts) == 2
+    claims = read_in_parts(text, cuts)
+    assert claims == extraction.proposed_claims(text)
+    assert claims[-1].claimant == "Antony Blinken"
+    # Nobody named before: "he" stays unknown, as in one reading.
+    alone = "Officials said 300 containers left.\n\nHe said that the shipments began in May."
+    assert read_in_parts(alone, extraction.part_cuts(alone, 2)) == extraction.proposed_claims(alone)
+
+
+def test_parts_are_cut_only_at_a_paragraph_break_after_a_sentence():
+    text = (
+        "A first paragraph that ends with a sentence.\n\n"
+        "A heading without a full stop\n\n"
+        "“A quoted paragraph ends here.”\n\n"
+        "The last paragraph."
+    )
+    cuts = extraction.part_cuts(text, 4)
+    assert [text[:cut][-6:] for cut in cuts] == ["nce.\n\n", "re.”\n\n"]
+    assert extraction.part_cuts("One paragraph. Two sentences.", 2) == []
+
+
+def test_a_long_article_is_read_by_worker_processes(settings):
+    settings.DETECTION_PROCESSES = 1
+    text = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=5)
+    assert detection.detected_claims(text) == extraction.proposed_claims(text)
+    assert detection._pool is not None
+
+
+def test_a_short_article_or_no_workers_means_one_reading_here(settings, monkeypatch):
+    def no_pool(processes):
+        raise AssertionError("no worker should be asked")
+
+    monkeypatch.setattr(detection, "_detection_pool", no_pool)
+    short = benchmark_text(20_000, seed=1)
+    assert detection.detected_claims(short) == extraction.proposed_claims(short)
+    settings.DETECTION_PROCESSES = 0
+    long = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=2)
+    assert detection.detected_claims(long) == extraction.proposed_claims(long)
+
+
+def test_when_workers_cannot_start_the_article_is_read_here(settings, monkeypatch, caplog):
+    settings.DETECTION_PROCESSES = 2
+
+    def broken(processes):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(detection, "_detection_pool", broken)
+    text = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=4)
+    assert detection.detected_claims(text) == extraction.proposed_claims(text)
+    assert "reading the article here" in caplog.text
+
+
+class FailingPool:
+    def submit(self, *args):
+        future = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+    def shutdown(self, **kwargs):
+        pass
+
+
+def test_when_a_worker_fails_its_part_is_read_here(settings, monkeypatch, caplog):
+    settings.DETECTION_PROCESSES = 2
+    monkeypatch.setattr(detection, "_detection_pool", lambda processes: FailingPool())
+    text = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=6)
+    assert detection.detected_claims(text) == extraction.proposed_claims(text)
+    assert "reading its part here" in caplog.text
+
+
+@pytest.mark.parametrize("processes", [1, 3])
+def test_cuts_follow_the_number_of_workers(processes):
+    text = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=7)
+    cuts = extraction.part_cuts(text, processes + 1)
+    assert len(cuts) == processes
+    sizes = [end - start for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    assert max(sizes) - min(sizes) < len(text) // 10
