@@ -2,16 +2,18 @@
 
 `claims.extraction` reads a text in one process; a 1 MB article takes it about half a
 second of pure Python. Above PARALLEL_MIN_CHARS the article is cut at paragraph breaks
-(`extraction.part_cuts`) and the parts after the first go to a small pool of worker
-processes while this process reads the first; `extraction.joined_parts` then gives
-exactly the claims a single reading gives. The pool starts on first use (a forkserver,
-safe in threaded servers) and lives as long as the process; if it cannot start or
-breaks, the article is read here, whole.
+(`extraction.part_cuts`) into parts of equal size: the parts after the first go to a
+small pool of worker processes while this process reads the first (the importer stores
+its claims as the workers finish theirs). `extraction.PartJoiner` makes the result
+exactly the claims of a single reading. The pool starts on first use (a forkserver, safe in threaded
+servers) and lives as long as the process; if it cannot start or breaks, the article (or
+the part) is read here.
 """
 
 import logging
 import multiprocessing
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -29,10 +31,18 @@ _pool_lock = threading.Lock()
 
 def detected_claims(text: str) -> list[extraction.ProposedClaim]:
     """The proposed claims of text: the same as `extraction.proposed_claims(text)`."""
+    return [claim for batch in detected_batches(text) for claim in batch]
+
+
+def detected_batches(text: str) -> Iterator[list[extraction.ProposedClaim]]:
+    """The proposed claims of text in batches, in order, each as soon as it is final."""
     processes = settings.DETECTION_PROCESSES
-    cuts = extraction.part_cuts(text, processes + 1) if processes > 0 else []
-    if len(text) < PARALLEL_MIN_CHARS or not cuts:
-        return extraction.proposed_claims(text)
+    cuts = []
+    if processes > 0 and len(text) >= PARALLEL_MIN_CHARS:
+        cuts = extraction.part_cuts(text, processes + 1)
+    if not cuts:
+        yield extraction.proposed_claims(text)
+        return
     bounds = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
     try:
         pool = _detection_pool(processes)
@@ -40,21 +50,21 @@ def detected_claims(text: str) -> list[extraction.ProposedClaim]:
     except (BrokenProcessPool, OSError, RuntimeError):
         logger.exception("Claim detection workers unavailable; reading the article here.")
         _discard_pool()
-        return extraction.proposed_claims(text)
-    first = extraction.detect_part(text[: cuts[0]], 0, first=True)
-    return extraction.joined_parts([first, *_results(futures, text, bounds[1:])])
+        yield extraction.proposed_claims(text)
+        return
+    joiner = extraction.PartJoiner()
+    yield joiner.add(extraction.detect_part(text[: cuts[0]], 0, first=True))
+    for future, (start, end) in zip(futures, bounds[1:], strict=True):
+        yield joiner.add(_result(future, text, start, end))
 
 
-def _results(futures: list[Future], text: str, bounds) -> list[extraction.Part]:
-    parts = []
-    for future, (start, end) in zip(futures, bounds, strict=True):
-        try:
-            parts.append(future.result())
-        except (BrokenProcessPool, OSError):
-            logger.exception("A claim detection worker failed; reading its part here.")
-            _discard_pool()
-            parts.append(extraction.detect_part(text[start:end], start))
-    return parts
+def _result(future: Future, text: str, start: int, end: int) -> extraction.Part:
+    try:
+        return future.result()
+    except (BrokenProcessPool, OSError):
+        logger.exception("A claim detection worker failed; reading its part here.")
+        _discard_pool()
+        return extraction.detect_part(text[start:end], start)
 
 
 def _detection_pool(processes: int) -> ProcessPoolExecutor:

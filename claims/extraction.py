@@ -1410,7 +1410,7 @@ def proposed_claims(text: str) -> list[ProposedClaim]:
 
     Low-scoring proposals are included; greetings and empty fragments are left out.
     """
-    return joined_parts([detect_part(text, 0, first=True)])
+    return PartJoiner().add(detect_part(text, 0, first=True))
 
 
 # ---------------------------------------------------------------------------------------
@@ -1419,22 +1419,28 @@ def proposed_claims(text: str) -> list[ProposedClaim]:
 
 # A part after the first starts without knowing the last person named before it (the
 # claimant of a "he" or "she"). Its sentences read before it names anyone are read again
-# by `joined_parts`, which knows. (Article text has no control characters.)
+# by `PartJoiner`, which knows. (Article text has no control characters.)
 _EARLIER_PERSON = "\x00"
 # A paragraph break right after a sentence's end: no sentence, signal word, name or
 # number spans it, so the text on either side can be read apart (see `part_cuts`).
 _PART_BREAK_RE = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\n[^\S\n]*\n\s*")
+# Words that make a two-word name an institution rather than a person ("Washington Post").
+_INSTITUTION_WORDS = _words(
+    """Post Times News Agency Ministry Department House Council Office Party Bank Court
+    University Institute Company Corporation Group Army Navy Forces Command Street Journal"""
+)
 
 _Hit = tuple[int, int, str, str]
+_NamedAt = dict[str, list[tuple[int, str]]]
 
 
 @dataclass(frozen=True)
 class Part:
     """The claims of a part of a text (offsets into the whole text) and what joining the
-    parts needs: named entities, the last person named, the sentences to read again."""
+    parts needs: where full names appear, the last person named, sentences to read again."""
 
     claims: list[ProposedClaim]
-    names: list[_Hit]  # the part's named-entity hits, by position
+    full_names: _NamedAt  # each word of a two-word name -> (position, that name)
     last_person: str  # the last person named as a claimant, or _EARLIER_PERSON if none
     unsettled: list[tuple[Sentence, list[_Hit]]]  # read before a person was named
 
@@ -1455,7 +1461,7 @@ def part_cuts(text: str, parts: int) -> list[int]:
 
 def detect_part(part: str, offset: int, *, first: bool = False) -> Part:
     """The claims of part (the text from `offset` to a cut of `part_cuts`, or the whole
-    text), as `proposed_claims` finds them within the whole text once `joined_parts` has
+    text), as `proposed_claims` finds them within the whole text once `PartJoiner` has
     settled what depends on earlier parts."""
     context = _Context(last_person="" if first else _EARLIER_PERSON)
     hits = _scan(part)
@@ -1466,7 +1472,6 @@ def detect_part(part: str, offset: int, *, first: bool = False) -> Part:
             unsettled.append((sent, hits.between(sent.start, sent.end)))
         claims.extend(_claims_in_sentence(sent, context, hits))
     claims.sort(key=lambda claim: (claim.start, claim.end))
-    names = [hit for hit in hits.hits if hit[2] == "named_entity"]
     if offset:
         claims = [
             claim._replace(
@@ -1477,91 +1482,87 @@ def detect_part(part: str, offset: int, *, first: bool = False) -> Part:
             )
             for claim in claims
         ]
-        names = _shifted(names, offset)
         unsettled = [
             (Sentence(sent.start + offset, sent.end + offset, sent.text), _shifted(found, offset))
             for sent, found in unsettled
         ]
-    return Part(claims, names, context.last_person, unsettled)
+    return Part(claims, _full_names(hits.hits, offset), context.last_person, unsettled)
 
 
 def _shifted(hits: list[_Hit], offset: int) -> list[_Hit]:
     return [(start + offset, end + offset, signal, words) for start, end, signal, words in hits]
 
 
-def joined_parts(parts: list[Part]) -> list[ProposedClaim]:
-    """The claims of consecutive parts of a text (the first part first), as one list."""
-    claims: list[ProposedClaim] = []
-    names: list[_Hit] = []
-    last_person = ""
-    for part in parts:
-        part_claims = part.claims
+def _full_names(hits: list[_Hit], offset: int) -> _NamedAt:
+    """Each word of the two-word names in hits (the last two capitalised words of a name,
+    "Foreign Minister Park Jin" -> "Park Jin", not an institution) -> (position, name)."""
+    found: _NamedAt = {}
+    tails: dict[str, str | None] = {}
+    for start, _end, signal, name in hits:  # hits are sorted by position
+        if signal != "named_entity" or " " not in name:
+            continue
+        if name not in tails:
+            words = name.split()[-2:]
+            named = (
+                words[0][:1].isupper()
+                and words[1][:1].isupper()
+                and _INSTITUTION_WORDS.isdisjoint(words)
+            )
+            tails[name] = " ".join(words) if named else None
+        full = tails[name]
+        if full is not None:
+            for word in full.split():
+                found.setdefault(word, []).append((start + offset, full))
+    return found
+
+
+class PartJoiner:
+    """Takes the parts of a text in order and gives each part's final claims: the claimant
+    of a pronoun opening a part is the last person named before it, and a claimant given by
+    one word is named in full as the article named them before ("Blinken" after "Antony
+    Blinken", "Park" after "Park Jin"): an earlier claimant or two-word name with that word.
+    """
+
+    def __init__(self) -> None:
+        self.last_person = ""
+        self.full_names: _NamedAt = {}  # from names in the text
+        self.claimant_names: _NamedAt = {}  # from claimants of two or three words
+
+    def add(self, part: Part) -> list[ProposedClaim]:
+        claims = part.claims
         if part.unsettled:
             # Read again, knowing who was named last before the part.
-            context = _Context(last_person=last_person)
+            context = _Context(last_person=self.last_person)
             again: dict[int, list[ProposedClaim]] = {}
             for sent, found in part.unsettled:
                 hits = _Hits([hit[0] for hit in found], found)
                 again[sent.start] = _claims_in_sentence(sent, context, hits)
-            part_claims = [claim for claim in part_claims if claim.sentence_start not in again]
+            claims = [claim for claim in claims if claim.sentence_start not in again]
             for redone in again.values():
-                part_claims.extend(redone)
-            part_claims.sort(key=lambda claim: (claim.start, claim.end))
+                claims.extend(redone)
+            claims.sort(key=lambda claim: (claim.start, claim.end))
             if part.last_person == _EARLIER_PERSON:
-                last_person = context.last_person
+                self.last_person = context.last_person
         if part.last_person != _EARLIER_PERSON:
-            last_person = part.last_person
-        claims.extend(part_claims)
-        names.extend(part.names)
-    return _full_claimants(claims, _Hits([name[0] for name in names], names))
+            self.last_person = part.last_person
+        for word, entries in part.full_names.items():
+            self.full_names.setdefault(word, []).extend(entries)
+        return [self._named_in_full(claim) for claim in claims]
 
-
-# Words that make a two-word name an institution rather than a person ("Washington Post").
-_INSTITUTION_WORDS = _words(
-    """Post Times News Agency Ministry Department House Council Office Party Bank Court
-    University Institute Company Corporation Group Army Navy Forces Command Street Journal"""
-)
-
-
-def _full_claimants(claims: list[ProposedClaim], hits: _Hits) -> list[ProposedClaim]:
-    """Name a claimant given by one word in full, as the article named them before:
-    "Blinken" after "Antony Blinken", "Park" after "Park Jin". The full form is an earlier
-    claimant or the last two capitalised words of an earlier name, containing that word."""
-    single = {
-        claim.claimant
-        for claim in claims
-        if claim.claimant and " " not in claim.claimant and claim.claimant[:1].isupper()
-    }
-    if not single:
-        return claims
-    # Each one-word claimant -> (position, full name) where a name containing it appeared.
-    entity_names: dict[str, list[tuple[int, str]]] = {}
-    for start, _end, signal, name in hits.hits:  # hits are sorted by position
-        if signal != "named_entity" or " " not in name:
-            continue
-        parts = name.split()[-2:]  # "Foreign Minister Park Jin" -> "Park Jin"
-        if (
-            (parts[0] in single or parts[1] in single)
-            and parts[0][:1].isupper()
-            and parts[1][:1].isupper()
-            and _INSTITUTION_WORDS.isdisjoint(parts)
-        ):
-            for word in parts:
-                entity_names.setdefault(word, []).append((start, " ".join(parts)))
-    claimant_names: dict[str, list[tuple[int, str]]] = {}
-    result = []
-    for claim in claims:
+    def _named_in_full(self, claim: ProposedClaim) -> ProposedClaim:
         claimant = claim.claimant
         if claimant and " " not in claimant and claimant[:1].isupper():
             candidates = [
                 entries[index - 1]
-                for entries in (entity_names.get(claimant, []), claimant_names.get(claimant, []))
+                for entries in (
+                    self.full_names.get(claimant, []),
+                    self.claimant_names.get(claimant, []),
+                )
                 if (index := bisect.bisect_left(entries, (claim.start, ""))) > 0
             ]
             if candidates:
-                claim = claim._replace(claimant=max(candidates)[1])
+                return claim._replace(claimant=max(candidates)[1])
         elif len(claimant.split()) in (2, 3):
             for word in claimant.split():
-                claimant_names.setdefault(word, []).append((claim.start, claimant))
-        result.append(claim)
-    return result
+                self.claimant_names.setdefault(word, []).append((claim.start, claimant))
+        return claim

@@ -18,7 +18,7 @@ from django.utils import timezone
 from claims import extraction
 from claims.anchoring import quote_selector, text_hash
 from claims.canonical import UnsafeURL, canonical_url
-from claims.detection import detected_claims
+from claims.detection import detected_batches
 from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
 from claims.publishers import publisher_for_url
 
@@ -106,23 +106,15 @@ def import_article(
         created_by=by,
     )
     now = timezone.now()
-    rows = [_claim_row(article, proposal, by, now) for proposal in proposed_claims_for(text)]
-    insert_with_history(article, rows, by=by, now=now)
-    return ImportResult(article=article, created=True, claims_created=len(rows))
-
-
-def insert_with_history(article: Article, rows: list[dict], *, by, now) -> None:
-    """Insert a new article's claims (rows of column values) and their creation history.
-
-    A 1 MB article proposes thousands of claims; building model instances and the ORM's
-    bulk_create spend most of their time preparing each value, so this writes the rows
-    with one executemany (COPY on PostgreSQL), then has the database copy them into the
-    history table in one INSERT ... SELECT. Values are adapted per field type as the ORM
-    would (JSON and datetimes by the backend); the database's constraints still check
-    each row.
-    """
-    _insert_rows(Claim, rows)
+    created = 0
+    # A long article's claims come in batches: the first is stored while the rest are
+    # still being detected (see claims.detection).
+    for batch in detected_batches(text):
+        rows = [_claim_row(article, proposal, by, now) for proposal in one_per_span(batch)]
+        _insert_rows(Claim, rows)
+        created += len(rows)
     _insert_creation_history(article, by=by, now=now)
+    return ImportResult(article=article, created=True, claims_created=created)
 
 
 def _insert_creation_history(article: Article, *, by, now) -> None:
@@ -161,6 +153,14 @@ def _insert_creation_history(article: Article, *, by, now) -> None:
 
 
 def _insert_rows(model, rows: list[dict]) -> None:
+    """Insert rows of column values into the model's table.
+
+    A 1 MB article proposes thousands of claims; building model instances and the ORM's
+    bulk_create spend most of their time preparing each value, so the rows go in with one
+    executemany (COPY on PostgreSQL), values adapted per field type as the ORM would (JSON
+    and datetimes); the database's constraints still check each row. The creation history
+    is then copied from the table by the database itself (`_insert_creation_history`).
+    """
     if not rows:
         return
     # The primary key (the claim's id) is the database's.
@@ -196,10 +196,10 @@ def _insert_rows(model, rows: list[dict]) -> None:
             cursor.executemany(sql, params)
 
 
-def proposed_claims_for(text: str) -> list[extraction.ProposedClaim]:
+def one_per_span(proposals: list[extraction.ProposedClaim]) -> list[extraction.ProposedClaim]:
     """The detector's proposals, one per span (the database allows no two on one span)."""
     by_span = {}
-    for proposal in detected_claims(text):
+    for proposal in proposals:
         span = (proposal.start, proposal.end)
         if span not in by_span or proposal.score > by_span[span].score:
             by_span[span] = proposal

@@ -12,11 +12,11 @@ from claims.management.commands.benchmark_detection import benchmark_text
 
 def read_in_parts(text: str, cuts: list[int]) -> list[extraction.ProposedClaim]:
     bounds = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
-    parts = [
-        extraction.detect_part(text[start:end], start, first=index == 0)
-        for index, (start, end) in enumerate(bounds)
-    ]
-    return extraction.joined_parts(parts)
+    joiner = extraction.PartJoiner()
+    claims = []
+    for index, (start, end) in enumerate(bounds):
+        claims.extend(joiner.add(extraction.detect_part(text[start:end], start, first=index == 0)))
+    return claims
 
 
 def test_every_cut_gives_the_claims_of_one_reading():
