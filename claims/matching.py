@@ -13,7 +13,9 @@ and hedges such as "approximately" dropped, plurals folded, numbers not searched
 the one word a one-word statement has, and rank what it keeps:
 
 PostgreSQL: full-text search finds those claims through the GIN index
-`claim_statement_search` on to_tsvector('english', statement) (migration 0007), the words
+`claim_statement_search` on to_tsvector('english', statement) of claims in
+MATCHED_STATUSES (migrations 0007 and 0010: the query's status filter must imply the
+index's condition), the words
 Snowball-stemmed ("rounds" finds "round"); pg_trgm's similarity() of the two statements
 then ranks them and keeps those at or above PG_SIMILARITY_THRESHOLD (0.4). Measured on
 statement pairs: rewordings of the same claim ("Pyongyang has sent about one million
@@ -47,7 +49,8 @@ from django.db.models import Case, IntegerField, Value, When
 from claims.models import Claim, ClaimStatus
 
 # Statuses meaning the desk has taken the claim up: its verdict (or the work towards one)
-# is worth showing. Detected (not yet triaged) and dismissed claims are left out.
+# is worth showing. Detected (not yet triaged) and dismissed claims are left out. The
+# search index covers only these (migration 0010): a change here needs a migration there.
 MATCHED_STATUSES = (
     ClaimStatus.ACCEPTED,
     ClaimStatus.RESEARCHING,
