@@ -47,7 +47,7 @@ def detected_batches(text: str) -> Iterator[list[extraction.ProposedClaim]]:
     try:
         pool = _detection_pool(processes)
         futures = [pool.submit(extraction.detect_part, text[a:b], a) for a, b in bounds[1:]]
-    except (BrokenProcessPool, OSError, RuntimeError):
+    except (BrokenProcessPool, OSError, RuntimeError, ValueError):
         logger.exception("Claim detection workers unavailable; reading the article here.")
         _discard_pool()
         yield extraction.proposed_claims(text)
