@@ -12,7 +12,9 @@ the part) is read here.
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -74,8 +76,34 @@ def _detection_pool(processes: int) -> ProcessPoolExecutor:
             context = multiprocessing.get_context("forkserver")
             # Workers import only the detector (standard library): no Django, no database.
             context.set_forkserver_preload(["claims.extraction"])
-            _pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+            _pool = ProcessPoolExecutor(
+                max_workers=processes,
+                mp_context=context,
+                initializer=exit_with,
+                initargs=(os.getpid(),),
+            )
         return _pool
+
+
+def exit_with(pid: int, interval: float = 1.0) -> None:
+    """Make this worker exit once process `pid` (the one whose pool it serves) is gone.
+
+    A server process killed without cleanup (SIGKILL, or SIGTERM outside a server that
+    handles it) cannot tell its workers to stop; they would wait for work forever, and
+    keep the forkserver alive with them.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass  # the process exists, owned by someone else: not ours to judge
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _discard_pool() -> None:

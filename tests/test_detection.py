@@ -1,7 +1,12 @@
 """Detection of a long article in parts, the parts after the first on worker processes:
 always exactly the claims of one reading of the whole text."""
 
-from concurrent.futures import Future
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -116,3 +121,22 @@ def test_cuts_follow_the_number_of_workers(processes):
     assert len(cuts) == processes
     sizes = [end - start for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
     assert max(sizes) - min(sizes) < len(text) // 10
+
+
+def test_a_worker_exits_when_the_process_it_serves_is_gone():
+    """A worker outliving a killed server would wait for work forever."""
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    context = multiprocessing.get_context("forkserver")
+    orphan = ProcessPoolExecutor(
+        1, context, initializer=detection.exit_with, initargs=(gone.pid, 0.05)
+    )
+    with pytest.raises(BrokenProcessPool):
+        orphan.submit(time.sleep, 30).result(timeout=20)
+    orphan.shutdown()
+    # While the process it serves lives, the worker works.
+    served = ProcessPoolExecutor(
+        1, context, initializer=detection.exit_with, initargs=(os.getpid(), 0.05)
+    )
+    assert served.submit(time.sleep, 0.3).result(timeout=20) is None
+    served.shutdown()
