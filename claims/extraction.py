@@ -93,7 +93,8 @@ _BOUNDARY_RE = re.compile(
 _NEXT_WORD_RE = re.compile(r"[\s\"'“‘«(\[]*+([\w’'.\-]*)")
 # A closing quote followed by its attribution: “We will.” Blinken said.
 _SAID_AFTER_QUOTE_RE = re.compile(
-    r"(?:[A-Z][\w’'.\-]*\s+){0,4}(?:said|says|asked|added|told|wrote|replied|insisted)\b"
+    r"(?:[A-Z][\w’'.\-]*(?![^\S\n]*\n[^\S\n]*\n)\s+){0,4}"  # not across a paragraph break
+    r"(?:said|says|asked|added|told|wrote|replied|insisted)\b"
 )
 
 # Abbreviations after which a period never ends a sentence (titles, Latin, "approx.").
@@ -439,12 +440,10 @@ _SCAN_PATTERN = (
     rf"|{_WORD_START}(?:(?P<lexicon>{_trie_pattern(_LEXICON)}){_WORD_END}"
     rf"|(?P<prefix>{_trie_pattern(_PREFIXES)})[\w’'\-]*)"
 )
-# The fast form consumes the character before the word instead of looking behind: the
-# engine then skips ahead to spaces and punctuation. It runs over " " + the lower-cased
-# text; the slow form (ignoring case) serves when lower-casing changed the length ("İ").
+# It consumes the character before the word instead of looking behind: the engine then
+# skips ahead to spaces and punctuation. It runs over " " + the lower-cased text (`_lower`).
 _BEFORE_WORD = r"[^\w’'\-]"
 _SCAN_FAST_RE = re.compile(_BEFORE_WORD + "(?:" + _SCAN_PATTERN.replace(_WORD_START, "") + ")")
-_SCAN_RE = re.compile(_SCAN_PATTERN, re.IGNORECASE)
 _PAST_PATTERN = rf"(?:[a-z]{{3,}}ed|{_trie_pattern(_IRREGULAR_PAST.split('|'))}){_WORD_END}"
 _PAST_FAST_RE = re.compile(_BEFORE_WORD + _PAST_PATTERN)
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
@@ -464,14 +463,20 @@ _NOT_NAMES = _words(
 _QUESTION_TAIL = " \t\n\r\"'”’»)]"
 
 
-def _lexicalSignal(kind: str, word: str) -> str | None:
+def _lower(text: str) -> str:
+    """text in lower case, as long as text: "İ" (whose lower case is two characters) is
+    read as "I", so that offsets into the lowered text are offsets into text."""
+    return text.replace("İ", "I").lower()
+
+
+def _lexical_signal(kind: str, word: str) -> str | None:
     """The signal a scanned word stands for, or None."""
     if kind == "number":
         return "time" if _YEAR_RE.fullmatch(word) else "quantity"
     if kind == "prefix":
-        low = word.lower()
+        low = _lower(word)
         return next(name for prefix, name in _PREFIXES.items() if low.startswith(prefix))
-    name = _LEXICON[" ".join(word.lower().replace("’", "'").split())]
+    name = _LEXICON[" ".join(_lower(word).replace("’", "'").split())]
     if name == "month":  # "May" is a month, "may" a hedge, "march" a verb
         return "time" if word[0].isupper() else "hedge" if word == "may" else None
     if name == "weekday":
@@ -513,19 +518,15 @@ class _Hits:
 def _scan(text: str) -> _Hits:
     """Every signal word and name in the text, in one pass of each expression."""
     hits = []
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        padded = " " + lowered  # match.start() is then the word's offset in text
-        spans = [(m.start(), m.end() - 1, m.lastgroup) for m in _SCAN_FAST_RE.finditer(padded)]
-    else:
-        spans = [(m.start(), m.end(), m.lastgroup) for m in _SCAN_RE.finditer(text)]
+    padded = " " + _lower(text)  # match.start() is then the word's offset in text
+    spans = [(m.start(), m.end() - 1, m.lastgroup) for m in _SCAN_FAST_RE.finditer(padded)]
     # The same words recur throughout a text: classify each distinct one once.
     signal_of: dict[tuple[str, str], tuple[str, str] | None] = {}
     for start, end, kind in spans:
         word = text[start:end]
         key = (kind, word)
         if key not in signal_of:
-            name = _lexicalSignal(kind, word)
+            name = _lexical_signal(kind, word)
             signal_of[key] = None if name is None else (name, " ".join(word.split()))
         found = signal_of[key]
         if found is not None:

@@ -140,3 +140,101 @@ def test_a_worker_exits_when_the_process_it_serves_is_gone():
     )
     assert served.submit(time.sleep, 0.3).result(timeout=20) is None
     served.shutdown()
+
+
+def test_a_paragraph_break_ends_a_quote_whatever_follows():
+    """“…” then a paragraph whose first words say who spoke: the quote still ends at the
+    paragraph break, in one reading as in parts."""
+    text = (
+        "“We will not send any more shells to the front this year,” officials wrote. "
+        "“The army has 500 tanks.” U.S.\n\nBlinken said that 40 people died."
+    )
+    claims = extraction.proposed_claims(text)
+    assert read_in_parts(text, extraction.part_cuts(text, 2)) == claims
+    assert all("\n" not in claim.quote for claim in claims)
+
+
+def test_a_dotted_capital_i_neither_crashes_nor_changes_the_reading():
+    """Lower-casing "İ" gives two characters; the scan reads it as "I" so that offsets
+    hold, and odd letters that only match when case is ignored ("ſaid") are not words."""
+    text = "Officials in İstanbul said that 5 people died.\n\nOfficials ſaid that 40 people died."
+    claims = extraction.proposed_claims(text)
+    assert read_in_parts(text, extraction.part_cuts(text, 2)) == claims
+    assert [(claim.claimant, claim.statement) for claim in claims] == [
+        ("Officials in İstanbul", "5 people died"),
+        ("", "Officials ſaid that 40 people died"),
+    ]
+    figures = "Prices rose 40%2023 in İstanbul, officials said.\n\nPrices rose 40%2023, they said."
+    assert read_in_parts(figures, extraction.part_cuts(figures, 2)) == extraction.proposed_claims(
+        figures
+    )
+
+
+class CancellingPool:
+    def __init__(self):
+        self.shut = False
+
+    def submit(self, *args):
+        future = Future()
+        future.cancel()
+        return future
+
+    def shutdown(self, **kwargs):
+        self.shut = True
+
+
+def test_a_cancelled_part_is_read_here_and_only_the_failed_pool_is_dropped(settings, monkeypatch):
+    settings.DETECTION_PROCESSES = 1
+    failed, newer = CancellingPool(), object()
+    monkeypatch.setattr(detection, "_detection_pool", lambda processes: failed)
+    monkeypatch.setattr(detection, "_pool", newer)  # started meanwhile by another thread
+    text = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=8)
+    assert detection.detected_claims(text) == extraction.proposed_claims(text)
+    assert failed.shut
+    assert detection._pool is newer
+
+
+class RecordingPool:
+    def __init__(self):
+        self.futures = []
+
+    def submit(self, *args):
+        self.futures.append(Future())  # never done
+        return self.futures[-1]
+
+    def shutdown(self, **kwargs):
+        pass
+
+
+def test_parts_nobody_will_read_are_cancelled(settings, monkeypatch):
+    """The importer stopped after the first batch (an error storing it, say)."""
+    settings.DETECTION_PROCESSES = 2
+    pool = RecordingPool()
+    monkeypatch.setattr(detection, "_detection_pool", lambda processes: pool)
+    batches = detection.detected_batches(benchmark_text(detection.PARALLEL_MIN_CHARS * 2, seed=9))
+    assert next(batches)
+    batches.close()
+    assert len(pool.futures) == 2
+    assert all(future.cancelled() for future in pool.futures)
+
+
+def test_inside_a_worker_no_pool_is_started(settings, monkeypatch):
+    settings.DETECTION_PROCESSES = 2
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())
+
+    def no_pool(processes):
+        raise AssertionError("a worker must not start workers")
+
+    monkeypatch.setattr(detection, "_detection_pool", no_pool)
+    text = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=10)
+    assert detection.detected_claims(text) == extraction.proposed_claims(text)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_a_forked_child_starts_its_own_pool(monkeypatch):
+    monkeypatch.setattr(detection, "_pool", object())
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's pool is not its own
+        os._exit(0 if detection._pool is None else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
