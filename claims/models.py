@@ -385,6 +385,8 @@ class RatingScale(models.Model):
     name = models.CharField(max_length=100, unique=True)
     is_default = models.BooleanField(default=False)
     description = models.TextField(blank=True)
+    # Public pages show the default scale: their Last-Modified takes this into account.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -410,6 +412,7 @@ class Rating(models.Model):
     )
     definition = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Display order.")
+    updated_at = models.DateTimeField(auto_now=True)  # public pages' Last-Modified
 
     class Meta:
         ordering = ["scale", "order"]
@@ -588,6 +591,7 @@ class Desk(models.Model):
     show_reviewer_names = models.BooleanField(
         default=True, help_text="Name the reviewer and editor on public fact-check pages."
     )
+    updated_at = models.DateTimeField(auto_now=True)  # public pages' Last-Modified
 
     class Meta:
         verbose_name = "desk settings"

@@ -183,6 +183,8 @@ def _ratings_signature() -> list:
             "position",
             "definition",
             "order",
+            "updated_at",
+            "scale__updated_at",
         )
     )
 
@@ -220,10 +222,15 @@ def freshness(request: HttpRequest, claims: QuerySet[Claim], *, sources: bool = 
     if not values["n_verdicts"]:
         cache[key] = (None, None)
         return cache[key]
-    signature = repr(
-        (sorted(values.items()), _desk(request).show_reviewer_names, _ratings_signature())
+    desk, ratings = _desk(request), _ratings_signature()
+    signature = repr((sorted(values.items()), desk.show_reviewer_names, ratings))
+    # Renaming a rating or changing the desk's settings changes pages too: a client that
+    # sends only If-Modified-Since must not be told nothing changed.
+    last_change = max(
+        [values[name] for name in moments if values[name]]
+        + [desk.updated_at]
+        + [moment for rating in ratings for moment in rating[-2:]]
     )
-    last_change = max((values[name] for name in moments if values[name]), default=None)
     cache[key] = (last_change, hashlib.sha256(signature.encode()).hexdigest()[:32])
     return cache[key]
 

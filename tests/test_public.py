@@ -23,6 +23,7 @@ from claims.models import (
     Comment,
     Desk,
     Publisher,
+    Rating,
     Source,
     SourceKind,
     Verdict,
@@ -505,6 +506,25 @@ def test_a_change_makes_pages_fresh_again(client, change):
             continue  # the index shows no sources
         response = client.get(url, headers={"if-none-match": etags[url]})
         assert response.status_code in (200, 404), (change, url)
+
+
+@pytest.mark.parametrize("change", ["rating", "desk"])
+def test_a_change_without_a_claim_timestamp_moves_last_modified(client, change):
+    """A rating renamed or reviewer names hidden changes the pages: a client sending only
+    If-Modified-Since (as crawlers do) gets them again, not a 304."""
+    claim = published_claim(at=NOW - datetime.timedelta(hours=1))
+    urls = [*public_urls(claim), reverse("public:feed_atom"), reverse("public:feed_claimreview")]
+    modified = {url: client.get(url)["Last-Modified"] for url in urls}
+    later = timezone.now() + datetime.timedelta(seconds=5)  # past the date's one-second grain
+    if change == "rating":
+        Rating.objects.filter(pk=default_rating("false").pk).update(label="Wrong", updated_at=later)
+    else:
+        Desk.objects.update_or_create(pk=1, defaults={"show_reviewer_names": True})
+        Desk.objects.filter(pk=1).update(show_reviewer_names=False, updated_at=later)
+    for url in urls:
+        response = client.get(url, headers={"if-modified-since": modified[url]})
+        assert response.status_code == 200, (change, url)
+        assert response["Last-Modified"] == http_date(later.timestamp()), url
 
 
 def test_last_modified_reveals_nothing_about_unpublished_claims(client):
