@@ -20,6 +20,9 @@ The pipeline, per sentence:
 Everything runs in time linear in the text: precompiled regular expressions without
 nested unbounded repetition, bounded look-back windows, and one scan of the whole text for
 the signal words (trie-shaped expressions), looked up per claim by offset.
+
+A long text can also be read in parts (`part_cuts`, `detect_part`, `PartJoiner`), each in
+its own process, with exactly the result of one reading: see claims.detection.
 """
 
 from __future__ import annotations
