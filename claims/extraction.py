@@ -660,9 +660,13 @@ _SAY_VERBS = _words(
 # there, so the order of the alternatives does not matter). The look-ahead skips the
 # positions where no (lower-case) adverb or verb can start.
 _ATTRIBUTION_VERBS_TRIE = _trie_pattern(_ATTRIBUTION_VERBS.replace("\\s+", " ").split("|"))
+# Words between a speaker and the verb ("has said", "later told").
+_BEFORE_VERB = (
+    "has have had also later then again once further previously publicly repeatedly recently"
+    " reportedly"
+)
 _VERB_RE = re.compile(
-    r"\b(?=[a-z])(?:(?:has|have|had|also|later|then|again|once|further|previously|publicly"
-    r"|repeatedly|recently|reportedly)\s+)?"
+    rf"\b(?=[a-z])(?:(?:{'|'.join(_BEFORE_VERB.split())})\s+)?"
     rf"(?P<verb>{_ATTRIBUTION_VERBS_TRIE})\b"
 )
 _LEAD_VERB_RE = re.compile(rf"[\s,]*(?P<verb>{_ATTRIBUTION_VERBS})\b")
@@ -734,10 +738,7 @@ _TITLE_WORDS = _words(
     author founder owner coach inspector sheriff the"""
 )
 _FIRST_PERSON = _words("i we you us me")
-_SPEAKER_TRAILING = _words(
-    "has have had also later then again once further previously publicly repeatedly recently"
-    " reportedly"
-)
+_SPEAKER_TRAILING = _words(_BEFORE_VERB)
 _DELIMITER_RE = re.compile(r"[,;:(“”\"«»]")
 
 

@@ -11,10 +11,10 @@ from django.utils.html import escape, linebreaks
 from django.views.decorators.http import require_safe
 
 from claims.claimreview import iso
-from claims.models import Claim
 from claims.public import (
     FactCheck,
     desk_organisation,
+    every_claim,
     fact_checks,
     fresh_as,
     published_claims,
@@ -23,11 +23,6 @@ from claims.public import (
 
 ATOM_ITEMS = 50
 CLAIM_REVIEWS_PER_PAGE = 50
-
-
-def every_claim(**kwargs):
-    """The claims a feed is built from (of which only the published ones count)."""
-    return Claim.objects.all()
 
 
 def latest_first():

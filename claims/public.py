@@ -235,6 +235,11 @@ def freshness(request: HttpRequest, claims: QuerySet[Claim], *, sources: bool = 
     return cache[key]
 
 
+def every_claim(**kwargs) -> QuerySet[Claim]:
+    """The claims the index and the feeds are built from (only the published ones count)."""
+    return Claim.objects.all()
+
+
 def fresh_as(claims_for, *, sources: bool = True):
     """condition() with validators from freshness() of the claims a page is built from."""
 
@@ -251,7 +256,7 @@ def fresh_as(claims_for, *, sources: bool = True):
 
 
 @require_safe
-@fresh_as(lambda **kwargs: Claim.objects.all(), sources=False)
+@fresh_as(every_claim, sources=False)
 def index(request: HttpRequest):
     """Recent fact-checks, the latest publication (or correction) first."""
     claims = with_fact_check_data(
