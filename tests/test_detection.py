@@ -65,11 +65,28 @@ def test_parts_are_cut_only_at_a_paragraph_break_after_a_sentence():
     assert extraction.part_cuts("One paragraph. Two sentences.", 2) == []
 
 
-def test_a_long_article_is_read_by_worker_processes(settings):
+def test_a_long_article_is_read_by_worker_processes(settings, monkeypatch, caplog):
     settings.DETECTION_PROCESSES = 1
+    real_pool, sent = detection._detection_pool, []
+
+    class Watched:
+        """The real pool, noting which parts (by offset) went to it."""
+
+        def __init__(self, pool):
+            self.pool = pool
+
+        def submit(self, function, part, offset):
+            sent.append(offset)
+            return self.pool.submit(function, part, offset)
+
+        def shutdown(self, **kwargs):
+            self.pool.shutdown(**kwargs)
+
+    monkeypatch.setattr(detection, "_detection_pool", lambda n: Watched(real_pool(n)))
     text = benchmark_text(detection.PARALLEL_MIN_CHARS * 3 // 2, seed=5)
     assert detection.detected_claims(text) == extraction.proposed_claims(text)
-    assert detection._pool is not None
+    assert sent == extraction.part_cuts(text, 2)
+    assert "reading" not in caplog.text  # the worker's part came back from the worker
 
 
 def test_a_short_article_or_no_workers_means_one_reading_here(settings, monkeypatch):
