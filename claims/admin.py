@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims import library, library_csv
 from claims.models import (
     Article,
     Citation,
@@ -26,6 +25,7 @@ from claims.models import (
     Source,
     Verdict,
 )
+from claims.sources import library, library_csv
 
 DOMAIN_CHANGES_SHOWN = 20
 

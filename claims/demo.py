@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from claims.canonical import canonical_url
 from claims.importing import ImportResult, import_article
 from claims.models import Publisher, PublisherDomain, Reliability, Source, SourceKind
+from claims.sources.canonical import canonical_url
 
 SEED_ARTICLE = Path(__file__).parent / "fixtures" / "seed-article.txt"
 SEED_TITLE = (

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from claims.anchoring import SpanError, TextQuoteSelector, find_anchor, utf16_to_code_points
-from claims.canonical import canonical_url
-from claims.library import check_excerpt, queue_refresh
 from claims.models import (
     Article,
     Citation,
@@ -27,7 +25,9 @@ from claims.models import (
     Verdict,
     VerdictState,
 )
-from claims.publishers import publisher_for_url
+from claims.sources.canonical import canonical_url
+from claims.sources.library import check_excerpt, queue_refresh
+from claims.sources.publishers import publisher_for_url
 
 
 class EditRefused(ValueError):

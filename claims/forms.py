@@ -3,10 +3,10 @@
 from django import forms
 from django.conf import settings
 
-from claims.canonical import UnsafeURL, canonical_url
 from claims.editing import split_points
 from claims.importing import ArticleRejected, article_text
 from claims.models import ClaimKind, ClaimStatus, Rating, Source, Stance
+from claims.sources.canonical import UnsafeURL, canonical_url
 
 
 class CanonicalURLField(forms.CharField):

@@ -15,12 +15,12 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from claims import extraction
 from claims.anchoring import quote_selector, text_hash
-from claims.canonical import UnsafeURL, canonical_url
-from claims.detection import detected_batches
+from claims.detection import extraction
+from claims.detection.parts import detected_batches
 from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
-from claims.publishers import publisher_for_url
+from claims.sources.canonical import UnsafeURL, canonical_url
+from claims.sources.publishers import publisher_for_url
 
 # Characters that never appear in an article's text: C0 controls but tab and newlines.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -108,7 +108,7 @@ def import_article(
     now = timezone.now()
     created = 0
     # A long article's claims come in batches: the first is stored while the rest are
-    # still being detected (see claims.detection).
+    # still being detected (see claims.detection.parts).
     for batch in detected_batches(text):
         rows = [_claim_row(article, proposal, by, now) for proposal in one_per_span(batch)]
         _insert_rows(Claim, rows)

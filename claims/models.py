@@ -137,7 +137,7 @@ class Source(models.Model):
         return self.title or self.url
 
     def save(self, *args, **kwargs):
-        from claims.canonical import canonical_url
+        from claims.sources.canonical import canonical_url
 
         self.url = canonical_url(self.url)
         super().save(*args, **kwargs)

@@ -1,8 +1,8 @@
 import pytest
 
 from claims import editing
-from claims.canonical import UnsafeURL
 from claims.models import Citation, Claim, ClaimOrigin, ClaimStatus, Source, Verdict
+from claims.sources.canonical import UnsafeURL
 from tests.factories import (
     ArticleFactory,
     CitationFactory,

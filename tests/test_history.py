@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from claims import editing, workflow
 from claims.importing import import_article
-from claims.library_csv import import_publishers
 from claims.models import Citation, Claim, Publisher, PublisherDomain, Source, Verdict
+from claims.sources.library_csv import import_publishers
 from tests.factories import (
     ArticleFactory,
     CitationFactory,

@@ -4,7 +4,7 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import urlize
 
-from claims.canonical import safe_link
+from claims.sources.canonical import safe_link
 
 register = template.Library()
 

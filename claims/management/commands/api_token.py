@@ -8,8 +8,8 @@ is deactivated or loses the Reviewer/Editor role.
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.api import TOKEN_MAX_AGE, issue_token
 from claims.permissions import is_editor, is_reviewer
+from claims.publishing.api import TOKEN_MAX_AGE, issue_token
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.evaluation import evaluate, format_report, held_out_ids, load_documents
-from claims.extraction import ACCEPT_THRESHOLD
+from claims.detection.evaluation import evaluate, format_report, held_out_ids, load_documents
+from claims.detection.extraction import ACCEPT_THRESHOLD
 
 SPLITS = ("held-out", "dev", "all")
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             choices=SPLITS,
             default="held-out",
             help="held-out: the documents not used to tune the detector (the default, the "
-            "honest figures); dev: the tuning documents (claims.evaluation.DEV_DOC_IDS); "
+            "honest figures); dev: the tuning documents (claims.detection.evaluation.DEV_DOC_IDS); "
             "all: both.",
         )
         parser.add_argument(

@@ -1,0 +1,183 @@
+"""The source library's upkeep: filling a source in from its page, checking excerpts,
+merging duplicates and rating publishers.
+
+Fetching happens in a background task (claims.sources.tasks); everything here is synchronous
+and safe to call from it. A failed fetch is recorded on the source, never raised.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import (
+    Citation,
+    ExcerptCheck,
+    FetchStatus,
+    Publisher,
+    PublisherDomain,
+    Source,
+)
+from claims.sources.fetching import FetchRefused, fetch_page
+from claims.sources.pagemeta import (
+    content_hash,
+    decode_html,
+    excerpt_found,
+    page_metadata,
+    readable_text,
+)
+from claims.sources.publishers import publisher_for_url
+
+
+def check_excerpt(citation: Citation, source: Source) -> bool:
+    """Set the citation's excerpt check from the source's fetched text; True if it changed."""
+    if not source.page_text or not citation.excerpt.strip():
+        return False
+    found = excerpt_found(citation.excerpt, source.page_text)
+    check = ExcerptCheck.FOUND if found else ExcerptCheck.NOT_FOUND
+    changed = check != citation.excerpt_check or not citation.checked_hash
+    citation.excerpt_check = check
+    if not citation.checked_hash:
+        citation.checked_hash = source.content_hash
+    return changed
+
+
+def _publisher_named(name: str, url: str, by) -> Publisher | None:
+    """The publisher a page names: an existing one by name, or a new unrated one with the
+    page's domain (admins rate and merge them later)."""
+    name = name.strip()[:200]
+    if not name:
+        return None
+    existing = Publisher.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    publisher = Publisher(name=name)
+    publisher._history_user = by
+    publisher.save()
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    if host and not PublisherDomain.objects.filter(domain=host).exists():
+        domain = PublisherDomain(publisher=publisher, domain=host)
+        domain._history_user = by
+        domain.save()
+    return publisher
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    source: Source
+    fetched: bool
+    message: str
+
+
+def refresh_source(source_id: int, *, by=None) -> RefreshResult:
+    """Fetch a source's page; fill in empty metadata, keep its readable text and hash,
+    and check the excerpts that cite it. A failure is recorded on the source."""
+    source = Source.objects.get(pk=source_id)
+    try:
+        page = fetch_page(
+            source.url,
+            timeout=settings.FETCH_TIMEOUT_SECONDS,
+            max_bytes=settings.FETCH_MAX_BYTES,
+            allow_loopback=settings.FETCH_ALLOW_LOOPBACK,
+        )
+    except FetchRefused as error:
+        with transaction.atomic():
+            source = Source.objects.select_for_update().get(pk=source_id)
+            source.fetch_status = FetchStatus.FAILED
+            source.fetch_error = str(error)[:2000]
+            source.fetched_at = timezone.now()
+            source._history_user = by
+            source.save()
+        return RefreshResult(source, False, str(error))
+
+    markup = decode_html(page.body, page.charset)
+    meta = page_metadata(markup, base_url=page.url)
+    text = readable_text(markup)
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        # What a reviewer typed always wins: only empty fields are filled in.
+        source.title = source.title or meta.title
+        source.author = source.author or meta.author
+        source.published_on = source.published_on or meta.published_on
+        if source.publisher is None:
+            source.publisher = publisher_for_url(source.url) or _publisher_named(
+                meta.publisher_name, source.url, by
+            )
+        source.page_text = text
+        source.content_hash = content_hash(text)
+        source.fetch_status = FetchStatus.FETCHED
+        source.fetch_error = ""
+        source.fetched_at = page.fetched_at
+        source._history_user = by
+        source.save()
+        for citation in source.citations.all():
+            if check_excerpt(citation, source):
+                citation._history_user = by
+                citation.save(update_fields=["excerpt_check", "checked_hash", "updated_at"])
+    return RefreshResult(source, True, "Fetched.")
+
+
+def queue_refresh(source: Source, *, by=None) -> None:
+    """Fetch the source's page in the background once the current transaction commits."""
+    from claims.sources.tasks import fetch_source
+
+    source.fetch_status = FetchStatus.PENDING
+    source._history_user = by
+    source.save(update_fields=["fetch_status", "updated_at"])
+    transaction.on_commit(lambda: fetch_source.enqueue(source.pk))
+
+
+@transaction.atomic
+def merge_sources(keep: Source, duplicates, *, by) -> int:
+    """Move every citation of the duplicates to the kept source, then delete them.
+
+    A claim citing both keeps its citation of the kept source (the duplicate's excerpt
+    and note are appended to it so nothing is lost). Returns the citations moved.
+    """
+    moved = 0
+    keep = Source.objects.select_for_update().get(pk=keep.pk)
+    for duplicate in duplicates:
+        if duplicate.pk == keep.pk:
+            continue
+        for citation in Citation.objects.select_for_update().filter(source=duplicate):
+            existing = Citation.objects.filter(claim=citation.claim_id, source=keep).first()
+            if existing is not None:
+                for name in ("excerpt", "note"):
+                    extra = getattr(citation, name).strip()
+                    if extra and extra not in getattr(existing, name):
+                        joined = "\n\n".join(filter(None, [getattr(existing, name), extra]))
+                        setattr(existing, name, joined)
+                existing._history_user = by
+                existing.save()
+                citation._history_user = by
+                citation.delete()
+            else:
+                citation.source = keep
+                citation._history_user = by
+                citation.save()
+            moved += 1
+        for name in ("title", "author", "published_on", "publisher", "archived_url", "summary"):
+            if not getattr(keep, name) and getattr(duplicate, name):
+                setattr(keep, name, getattr(duplicate, name))
+        duplicate._history_user = by
+        duplicate.delete()
+    keep._history_user = by
+    keep.save()
+    return moved
+
+
+@transaction.atomic
+def rate_publishers(publishers, *, reliability: str, note: str, by) -> int:
+    """Set the reliability rating (with its rationale and today's date) of publishers."""
+    count = 0
+    for publisher in publishers:
+        publisher.reliability = reliability
+        if note:
+            publisher.reliability_note = note
+        publisher.reliability_rated_on = timezone.localdate()
+        publisher._history_user = by
+        publisher.save()
+        count += 1
+    return count

@@ -1,0 +1,242 @@
+"""Editing a claim: its words, splitting, adding one, citations, the library search, the
+draft verdict and comments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from claims import editing
+from claims.forms import (
+    CitationForm,
+    ClaimCreateForm,
+    ClaimEditForm,
+    CommentForm,
+    SplitForm,
+    VerdictForm,
+)
+from claims.models import (
+    Article,
+    Citation,
+    Rating,
+    Source,
+)
+from claims.permissions import can_comment, is_reviewer
+from claims.sources.canonical import UnsafeURL
+from claims.sources.library import queue_refresh
+from claims.views.panel import (
+    UNDO_KEY,
+    claim_or_404,
+    conflict,
+    done,
+    editable_claim,
+    refused,
+    render_claim,
+)
+from claims.views.workspace import HtmxHttpRequest, default_ratings, workspace_context
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def claim_detail(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    return render_claim(request, claim_or_404(article_id, claim_id))
+
+
+@require_POST
+@login_required
+def claim_edit(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = editable_claim(request, article_id, claim_id)
+    form = ClaimEditForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, edit_form=form)
+    try:
+        editing.edit_claim(
+            claim,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            statement=form.cleaned_data["statement"],
+            claimant=form.cleaned_data["claimant"],
+            kind=form.cleaned_data["kind"],
+        )
+    except editing.EditConflict as error:
+        return conflict(request, claim, "edit_form", form, error.current)
+    except editing.EditRefused as error:
+        form.add_error(None, str(error))
+        return render_claim(request, claim, status=422, edit_form=form)
+    return done(request, claim, "Claim saved.")
+
+
+@require_POST
+@login_required
+def claim_split(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = editable_claim(request, article_id, claim_id)
+    form = SplitForm(request.POST, claim=claim)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, split_form=form)
+    try:
+        first, _ = editing.split_claim(
+            claim, by=request.user, version=form.cleaned_data["version"], at=form.cleaned_data["at"]
+        )
+    except editing.EditConflict:
+        return refused(request, claim, "The claim changed meanwhile; check it and split again.")
+    except editing.EditRefused as error:
+        return refused(request, claim, str(error))
+    messages.success(request, "Claim split in two.")
+    if request.htmx:
+        # The article text's marks change too: load the whole workspace again.
+        return HttpResponseClientRedirect(first.get_absolute_url())
+    return redirect(first)
+
+
+@require_POST
+@login_required
+def claim_create(request: HtmxHttpRequest, article_id: int):
+    article = get_object_or_404(Article, pk=article_id)
+    if not is_reviewer(request.user):
+        raise PermissionDenied("Only reviewers add claims.")
+    form = ClaimCreateForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim = editing.add_claim(
+                article,
+                by=request.user,
+                quote=data["quote"],
+                start_utf16=data["start"],
+                end_utf16=data["end"],
+                statement=data["statement"],
+                claimant=data["claimant"],
+                kind=data["kind"],
+            )
+        except editing.EditRefused as error:
+            form.add_error("quote", str(error))
+        else:
+            messages.success(request, "Claim added.")
+            return redirect(claim)
+    context = workspace_context(request, article, default_ratings())
+    context["create_form"] = form
+    return render(request, "claims/article_detail.html", context, status=422)
+
+
+@require_POST
+@login_required
+def citation_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = editable_claim(request, article_id, claim_id)
+    form = CitationForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, citation_form=form)
+    data = form.cleaned_data
+    try:
+        source = (
+            data["source"]
+            or editing.source_for_url(data["url"], by=request.user, title=data["title"]).source
+        )
+        editing.cite_source(
+            claim,
+            by=request.user,
+            source=source,
+            stance=data["stance"],
+            excerpt=data["excerpt"],
+            note=data["note"],
+        )
+    except (editing.EditRefused, UnsafeURL) as error:
+        form.add_error("url", str(error))
+        return render_claim(request, claim, status=422, citation_form=form)
+    request.session.pop(UNDO_KEY, None)
+    return done(request, claim, f"Source cited: {source}.")
+
+
+@require_POST
+@login_required
+def citation_delete(request: HtmxHttpRequest, article_id: int, claim_id: int, citation_id: int):
+    claim = editable_claim(request, article_id, claim_id)
+    citation = get_object_or_404(
+        Citation.objects.select_related("source"), pk=citation_id, claim=claim
+    )
+    undo = editing.remove_citation(citation, by=request.user)
+    request.session[UNDO_KEY] = {**undo, "claim": claim.pk, "title": str(citation.source)}
+    return done(request, claim, "Citation removed.")
+
+
+@require_GET
+@login_required
+def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    """Library sources matching what the reviewer types, to cite one in a click."""
+    claim = claim_or_404(article_id, claim_id)
+    query = request.GET.get("source_q", "").strip()[:200]
+    sources = []
+    if len(query) >= 2:
+        sources = list(
+            Source.objects.filter(
+                Q(title__icontains=query)
+                | Q(url__icontains=query)
+                | Q(publisher__name__icontains=query)
+            )
+            .select_related("publisher")
+            .order_by("-published_on", "title")[:8]
+        )
+    return render(
+        request,
+        "claims/article_detail.html#source-results",
+        {"claim": claim, "sources": sources, "source_q": query},
+    )
+
+
+@require_POST
+@login_required
+def verdict_save(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = editable_claim(request, article_id, claim_id)
+    ratings = Rating.objects.filter(scale__is_default=True)
+    form = VerdictForm(request.POST, ratings=ratings)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, verdict_form=form)
+    try:
+        editing.save_verdict_draft(
+            claim,
+            by=request.user,
+            rating=form.cleaned_data["rating"],
+            reasoning=form.cleaned_data["reasoning"],
+            version=form.cleaned_data["version"],
+        )
+    except editing.EditConflict as error:
+        data = request.POST.copy()
+        data["version"] = error.current.version if error.current else ""
+        kept = VerdictForm(data, ratings=ratings)
+        fresh = claim_or_404(article_id, claim_id)
+        return render_claim(request, fresh, status=409, conflict=error.current, verdict_form=kept)
+    except editing.EditRefused as error:
+        form.add_error("rating", str(error))
+        return render_claim(request, claim, status=422, verdict_form=form)
+    return done(request, claim, "Verdict draft saved.")
+
+
+@require_POST
+@login_required
+def comment_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
+    claim = claim_or_404(article_id, claim_id)
+    if not can_comment(request.user, claim):
+        raise PermissionDenied("You may not comment here.")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return render_claim(request, claim, status=422, comment_form=form)
+    editing.add_comment(claim, by=request.user, body=form.cleaned_data["body"])
+    return done(request, claim, "Comment posted.")
+
+
+@require_POST
+@login_required
+def source_refresh(request: HtmxHttpRequest, article_id: int, claim_id: int, source_id: int):
+    """Fetch a cited source's page again (in the background)."""
+    claim = claim_or_404(article_id, claim_id)
+    if not is_reviewer(request.user):
+        raise PermissionDenied("Only reviewers refresh sources.")
+    citation = get_object_or_404(
+        Citation.objects.select_related("source"), claim=claim, source_id=source_id
+    )
+    queue_refresh(citation.source, by=request.user)
+    return done(request, claim, "The source's page will be fetched again in a moment.")
