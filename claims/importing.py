@@ -16,8 +16,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from claims.anchoring import quote_selector, text_hash
-from claims.detection import extraction
-from claims.detection.parts import detected_batches
+from claims.detection import ACCEPT_THRESHOLD, ProposedClaim, detected_batches
 from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
 from claims.sources.canonical import UnsafeURL, canonical_url
 from claims.sources.publishers import publisher_for_url
@@ -108,7 +107,7 @@ def import_article(
     now = timezone.now()
     created = 0
     # A long article's claims come in batches: the first is stored while the rest are
-    # still being detected (see claims.detection.parts).
+    # still being detected (see claims.detection.pool).
     for batch in detected_batches(text):
         rows = [_claim_row(article, proposal, by, now) for proposal in one_per_span(batch)]
         _insert_rows(Claim, rows)
@@ -196,7 +195,7 @@ def _insert_rows(model, rows: list[dict]) -> None:
             cursor.executemany(sql, params)
 
 
-def one_per_span(proposals: list[extraction.ProposedClaim]) -> list[extraction.ProposedClaim]:
+def one_per_span(proposals: list[ProposedClaim]) -> list[ProposedClaim]:
     """The detector's proposals, one per span (the database allows no two on one span)."""
     by_span = {}
     for proposal in proposals:
@@ -206,7 +205,7 @@ def one_per_span(proposals: list[extraction.ProposedClaim]) -> list[extraction.P
     return sorted(by_span.values(), key=lambda proposal: (proposal.start, proposal.end))
 
 
-def _claim_row(article: Article, proposal: extraction.ProposedClaim, by, now) -> dict:
+def _claim_row(article: Article, proposal: ProposedClaim, by, now) -> dict:
     """The column values of a detected claim, anchored on the proposal's span."""
     body = article.body
     selector = quote_selector(body, proposal.start, proposal.end)
@@ -229,9 +228,7 @@ def _claim_row(article: Article, proposal: extraction.ProposedClaim, by, now) ->
         ],
         "origin": ClaimOrigin.DETECTED,
         "status": (
-            ClaimStatus.ACCEPTED
-            if proposal.score >= extraction.ACCEPT_THRESHOLD
-            else ClaimStatus.DETECTED
+            ClaimStatus.ACCEPTED if proposal.score >= ACCEPT_THRESHOLD else ClaimStatus.DETECTED
         ),
         "dismissal_reason": "",
         "assignee_id": None,

@@ -1,7 +1,7 @@
 """Evaluate the claim detector on labelled sentences (the checkworthy-dev.jsonl format).
 
 Each line is one sentence: {"doc_id", "sentence", "label", "source", ...}; a document's
-sentences are consecutive lines. A document is fed to `extraction.proposed_claims` as one
+sentences are consecutive lines. A document is fed to `reading.proposed_claims` as one
 article (its sentences joined by single spaces) and each labelled sentence gets the
 highest score of the claims whose span overlaps it (0 if none).
 
@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claims.detection.extraction import ACCEPT_THRESHOLD, proposed_claims
+from claims.detection.claims import ACCEPT_THRESHOLD
+from claims.detection.reading import proposed_claims
 
 # The documents the weights were tuned on. Everything else is held out: two of the four
 # PoliClaim speeches, every other Hyphen article in file order, and the single CLEF

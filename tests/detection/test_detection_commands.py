@@ -1,7 +1,7 @@
 """The evaluate_detection and benchmark_detection management commands.
 
 The evaluation figures of tests/fixtures/eval-small.jsonl are worked out by hand in
-tests/test_evaluation.py; here the command must print them.
+tests/detection/test_evaluation.py; here the command must print them.
 """
 
 import json

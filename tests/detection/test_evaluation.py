@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from claims.detection.claims import ACCEPT_THRESHOLD
 from claims.detection.evaluation import (
     DEV_DOC_IDS,
     Document,
@@ -22,7 +23,6 @@ from claims.detection.evaluation import (
     precision_recall_f1,
     score_document,
 )
-from claims.detection.extraction import ACCEPT_THRESHOLD
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "eval-small.jsonl"
 # The labelled file lives beside the repository (../shared/eval), not in it: its licences

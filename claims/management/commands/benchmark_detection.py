@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from claims.demo import SEED_ARTICLE
-from claims.detection.parts import detected_claims
+from claims.detection import detected_claims
 from claims.importing import import_article
 from claims.models import Article, Claim
 

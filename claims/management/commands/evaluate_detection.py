@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from claims.detection import ACCEPT_THRESHOLD
 from claims.detection.evaluation import evaluate, format_report, held_out_ids, load_documents
-from claims.detection.extraction import ACCEPT_THRESHOLD
 
 SPLITS = ("held-out", "dev", "all")
 

@@ -1,11 +1,11 @@
-"""Claim detection for the importer: a long article is read in parts on several processors.
+"""The worker pool: for the importer, a long article is read in parts on several processors.
 
-`claims.detection.extraction` reads a text in one process; a 1 MB article takes it about half a
-second of pure Python. Above PARALLEL_MIN_CHARS the article is cut at paragraph breaks
-(`extraction.part_cuts`) into parts of equal size: the parts after the first go to a
-small pool of worker processes while this process reads the first (the importer stores
-its claims as the workers finish theirs). `extraction.PartJoiner` makes the result
-exactly the claims of a single reading.
+`reading.proposed_claims` reads a text in one process; a 1 MB article takes it about half
+a second of pure Python. Above PARALLEL_MIN_CHARS the article is cut at paragraph breaks
+(`reading.part_cuts`) into parts of equal size: the parts after the first go to a small
+pool of worker processes while this process reads the first (the importer stores its
+claims as the workers finish theirs). `reading.PartJoiner` makes the result exactly the
+claims of a single reading.
 
 The pool starts on first use (a forkserver: safe in threaded servers) and lives as long as
 the process. Its workers load this module and the detector, standard library only (Django
@@ -24,7 +24,8 @@ import threading
 import time
 from collections.abc import Iterator
 
-from claims.detection import extraction
+from claims.detection import reading
+from claims.detection.claims import ProposedClaim
 
 # Below this, starting work elsewhere costs more than it saves.
 PARALLEL_MIN_CHARS = 100_000
@@ -43,12 +44,12 @@ _WORKER_FAILURES = (
 )
 
 
-def detected_claims(text: str) -> list[extraction.ProposedClaim]:
-    """The proposed claims of text: the same as `extraction.proposed_claims(text)`."""
+def detected_claims(text: str) -> list[ProposedClaim]:
+    """The proposed claims of text: the same as `reading.proposed_claims(text)`."""
     return [claim for batch in detected_batches(text) for claim in batch]
 
 
-def detected_batches(text: str) -> Iterator[list[extraction.ProposedClaim]]:
+def detected_batches(text: str) -> Iterator[list[ProposedClaim]]:
     """The proposed claims of text in batches, in order, each as soon as it is final."""
     from django.conf import settings  # here, not above: workers import this module
 
@@ -59,24 +60,24 @@ def detected_batches(text: str) -> Iterator[list[extraction.ProposedClaim]]:
         and len(text) >= PARALLEL_MIN_CHARS
         and multiprocessing.parent_process() is None  # never from inside a worker
     ):
-        cuts = extraction.part_cuts(text, processes + 1)
+        cuts = reading.part_cuts(text, processes + 1)
     if not cuts:
-        yield extraction.proposed_claims(text)
+        yield reading.proposed_claims(text)
         return
     bounds = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
     pool = None
     try:
         pool = _detection_pool(processes)
-        futures = [pool.submit(extraction.detect_part, text[a:b], a) for a, b in bounds[1:]]
+        futures = [pool.submit(reading.detect_part, text[a:b], a) for a, b in bounds[1:]]
     except (*_WORKER_FAILURES, RuntimeError, ValueError):
         logger.exception("Claim detection workers unavailable; reading the article here.")
         if pool is not None:
             _discard_pool(pool)
-        yield extraction.proposed_claims(text)
+        yield reading.proposed_claims(text)
         return
     try:
-        joiner = extraction.PartJoiner()
-        yield joiner.add(extraction.detect_part(text[: cuts[0]], 0, first=True))
+        joiner = reading.PartJoiner()
+        yield joiner.add(reading.detect_part(text[: cuts[0]], 0, first=True))
         for future, (start, end) in zip(futures, bounds[1:], strict=True):
             yield joiner.add(_result(pool, future, text, start, end))
     finally:
@@ -84,13 +85,13 @@ def detected_batches(text: str) -> Iterator[list[extraction.ProposedClaim]]:
             future.cancel()
 
 
-def _result(pool, future, text: str, start: int, end: int) -> extraction.Part:
+def _result(pool, future, text: str, start: int, end: int) -> reading.Part:
     try:
         return future.result(timeout=PART_TIMEOUT_SECONDS)
     except _WORKER_FAILURES:
         logger.exception("A claim detection worker failed; reading its part here.")
         _discard_pool(pool)
-        return extraction.detect_part(text[start:end], start)
+        return reading.detect_part(text[start:end], start)
 
 
 def _detection_pool(processes: int) -> concurrent.futures.ProcessPoolExecutor:
@@ -98,7 +99,7 @@ def _detection_pool(processes: int) -> concurrent.futures.ProcessPoolExecutor:
     with _pool_lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["claims.detection.parts"])
+            context.set_forkserver_preload(["claims.detection.pool"])
             _pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=processes,
                 mp_context=context,

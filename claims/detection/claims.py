@@ -1,0 +1,96 @@
+"""Claims: a sentence's proposed claims, each a clause part of a frame with its claimant,
+signals, score, kind and statement; and ACCEPT_THRESHOLD, the score from which the
+importer accepts a proposed claim for checking.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from claims.detection.claimants import Context, sentence_frames
+from claims.detection.clauses import clause_parts
+from claims.detection.sentences import Sentence
+from claims.detection.signals import Hits, Signal, claim_kind, claim_score, claim_signals
+from claims.detection.statements import ITS_RE, STATEMENT_HARD_LIMIT, restatement
+from claims.detection.text import word_set
+
+ACCEPT_THRESHOLD = 0.5  # claims with score >= this are accepted for checking automatically
+
+
+class ProposedClaim(NamedTuple):
+    start: int  # code-point offsets into the article text, end exclusive
+    end: int
+    quote: str  # == text[start:end]
+    statement: str  # short self-contained restatement a reviewer can edit
+    claimant: str  # who made the claim; "" if the article itself asserts it
+    kind: str  # one of signals.KINDS
+    score: float  # check-worthiness in [0, 1], rounded to 3 decimals
+    signals: tuple[Signal, ...]
+    sentence_start: int  # the containing sentence's span
+    sentence_end: int
+
+
+_DIGIT_RE = re.compile(r"\d")
+_QUESTION_TAIL = " \t\n\r\"'”’»)]"
+_SUBSTANTIVE = word_set("quantity time named_entity comparison legal past_action")
+
+
+def _too_short(words: str) -> bool:
+    """Fewer than three words, or than two with a figure ("Up 5%.") asserts nothing."""
+    count = len(words.split(maxsplit=2))  # at most 3: enough to tell
+    return count < 2 or (count == 2 and not _DIGIT_RE.search(words))
+
+
+def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[ProposedClaim]:
+    """The claims of a sentence: each part of each asserted stretch (frame) that asserts
+    something, in order. `hits` are the signal words of the text the sentence is in;
+    `context` carries the last person named from one sentence to the next."""
+    sentence = sent.text
+    if _too_short(sentence):
+        return []  # "(APPLAUSE)", "Gov.", "Thank you.", "1."
+    question = sentence.rstrip(_QUESTION_TAIL).endswith("?")
+    claims = []
+    # The signal words of the sentence; those of a part of it are filtered from these.
+    in_sentence = hits.between(sent.start, sent.end)
+    verbs = [(hit[0] - sent.start, hit[3]) for hit in in_sentence if hit[2] == "say"]
+    for frame in sentence_frames(sentence, context, verbs):
+        around = []
+        if frame.attribution:
+            frame_start, frame_end = sent.start + frame.start, sent.start + frame.end
+            around = [hit for hit in in_sentence if hit[1] <= frame_start or hit[0] >= frame_end]
+        for part in clause_parts(sentence, frame.start, frame.end):
+            start, end = sent.start + part.start, sent.start + part.end
+            words = sentence[part.start : part.end]
+            if _too_short(words):
+                continue
+            antecedent = ""
+            if part.tail and ITS_RE.search(words, 0, 60):
+                before = [h[3] for h in in_sentence if h[1] <= start and h[2] == "named_entity"]
+                antecedent = before[-1] if before else ""
+            signals = claim_signals(
+                [hit for hit in in_sentence if hit[0] >= start and hit[1] <= end],
+                attribution=frame.attribution,
+                question=question,
+                extra_names=tuple(name for name in (antecedent, frame.claimant) if name),
+                context=around,
+            )
+            names = {signal.name for signal in signals}
+            if "greeting" in names and names.isdisjoint(_SUBSTANTIVE):
+                continue
+            statement = restatement(words, antecedent=antecedent, tail=part.tail)
+            claims.append(
+                ProposedClaim(
+                    start=start,
+                    end=end,
+                    quote=words,
+                    statement=statement or " ".join(words.split())[:STATEMENT_HARD_LIMIT],
+                    claimant=frame.claimant,
+                    kind=claim_kind(signals, is_quote=frame.is_quote),
+                    score=claim_score(signals),
+                    signals=signals,
+                    sentence_start=sent.start,
+                    sentence_end=sent.end,
+                )
+            )
+    return claims
