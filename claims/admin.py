@@ -1,16 +1,26 @@
-"""The Django admin for the desk's library and records."""
+"""The Django admin for the desk's library and records.
+
+Admins keep the source library, publishers, the rating scale and the desk settings here.
+Claims and verdicts are records of the workflow: their workflow fields are read-only, and
+the claim actions (accept, dismiss, assign, release) call claims/workflow.py like the
+workspace does.
+"""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from claims import workflow
 from claims.models import (
     Article,
     Citation,
@@ -24,7 +34,9 @@ from claims.models import (
     Reliability,
     Source,
     Verdict,
+    VerdictState,
 )
+from claims.permissions import can_edit_claim
 from claims.sources import library, library_csv
 
 DOMAIN_CHANGES_SHOWN = 20
@@ -323,6 +335,103 @@ class ArticleAdmin(admin.ModelAdmin):
         return article.claim_count
 
 
+# Claims, citations and verdicts: the workflow's records --------------------------------
+#
+# The workflow (claims/workflow.py) is the only way a claim's status, assignee or verdict
+# moves: it checks who may act, runs the evidence checks, raises the version and records
+# the history. Here its fields are read-only, a claim in review or published is read-only
+# as a whole (what readers see changes only through a correction), verdicts are read and
+# never written, history is never reverted, and the actions call the workflow.
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: a past record would bring back an old status,
+    verdict or citation without the workflow's checks."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a posted history form whatever revert_disabled says.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def claim_is_open(request, claim: Claim | None) -> bool:
+    """The claim may change here as it could in the workspace: not in review, not published."""
+    return claim is None or can_edit_claim(request.user, claim)
+
+
+def workflow_action(description: str):
+    """An action that moves claims through the workflow: offered to those who may change
+    claims, on the list of claims and on a claim's page."""
+    return admin.action(
+        description=description,
+        permissions=["change"],
+        location=[ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM],
+    )
+
+
+def claim_label(claim: Claim) -> str:
+    return f"“{Truncator(claim.statement).chars(60)}”"
+
+
+def reviewers():
+    """Active users who may research claims (the permission is_reviewer asks for)."""
+    may_research = (
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename="change_claim")
+        | Q(user_permissions__codename="change_claim")
+    )
+    return (
+        get_user_model()
+        .objects.filter(may_research, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the claims are not worth checking; kept on each claim and in its history.",
+    )
+
+
+class AssignForm(forms.Form):
+    to = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = reviewers()
+
+
+class ClaimAdminForm(forms.ModelForm):
+    """A claim's change form, refused when someone saved the claim after it was loaded."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        # Locked until the admin's save commits (the change view runs in a transaction).
+        current = (
+            Claim.objects.select_for_update()
+            .values_list("version", flat=True)
+            .get(pk=self.instance.pk)
+        )
+        if cleaned.get("loaded_version") != current:
+            raise forms.ValidationError(
+                "This claim was changed by someone else while you were editing it. "
+                "Open it again to see their change before making yours."
+            )
+        return cleaned
+
+
 class CitationInline(admin.TabularInline):
     model = Citation
     extra = 0
@@ -330,15 +439,60 @@ class CitationInline(admin.TabularInline):
     fields = ["source", "stance", "excerpt", "note", "added_by"]
     readonly_fields = ["added_by"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "added_by")
+
+    # `claim` is the claim whose page shows the inline.
+    def has_add_permission(self, request, claim=None):
+        return super().has_add_permission(request, claim) and claim_is_open(request, claim)
+
+    def has_change_permission(self, request, claim=None):
+        return super().has_change_permission(request, claim) and claim_is_open(request, claim)
+
+    def has_delete_permission(self, request, claim=None):
+        return super().has_delete_permission(request, claim) and claim_is_open(request, claim)
+
+
+WORKFLOW_HELP = (
+    "The status and the assignee move only through the workflow: use the actions "
+    "(on this page or on the list of claims), or the claim's panel in the workspace."
+)
+
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ReadOnlyHistoryAdmin):
+    """Claims are added in the workspace (anchored to the article's words) or detected at
+    import; here an open claim's text is corrected and the workflow is driven by actions."""
+
+    form = ClaimAdminForm
     list_display = ["statement", "article", "claimant", "kind", "status", "score", "assignee"]
     list_filter = ["status", "kind", "origin", "is_orphaned"]
     list_select_related = ["article", "assignee"]
     search_fields = ["statement", "quote", "claimant", "article__title"]
-    raw_id_fields = ["article", "assignee", "created_by"]
+    fieldsets = [
+        (None, {"fields": ["article", "statement", "claimant", "kind"]}),
+        (
+            "Workflow",
+            {
+                "fields": ["status", "assignee", "dismissal_reason", "version"],
+                "description": WORKFLOW_HELP,
+            },
+        ),
+        (
+            "Place in the article",
+            {"fields": ["quote", "start", "end", "prefix", "suffix", "anchor_hash", "is_orphaned"]},
+        ),
+        ("Detection", {"fields": ["score", "signals", "origin"]}),
+        ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),
+    ]
     readonly_fields = [
+        # The workflow's fields.
+        "status",
+        "assignee",
+        "dismissal_reason",
+        "version",
+        # Where the claim is and who made it: a claim does not move to another article.
+        "article",
         "quote",
         "start",
         "end",
@@ -346,20 +500,223 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "suffix",
         "anchor_hash",
         "signals",
-        "version",
+        "origin",
+        "created_by",
         "created_at",
         "updated_at",
     ]
     inlines = [CitationInline]
+    actions = ["accept_claims", "dismiss_claims", "assign_claims", "release_claims"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and claim_is_open(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and claim_is_open(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not self.has_change_permission(request, obj):
+            return self.fieldsets
+        first, *others = self.fieldsets
+        return [(None, {"fields": [*first[1]["fields"], "loaded_version"]}), *others]
+
+    def save_model(self, request, obj, form, change):
+        # Saving an unchanged form would still record a history entry and move updated_at.
+        if not form.has_changed():
+            return
+        # A reviewer's form opened before this save now meets a conflict, not an overwrite.
+        obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    # Actions: each claim goes through the workflow; each refusal is reported.
+
+    def run_transition(self, request, claims, transition, *, done: str) -> None:
+        changed = 0
+        for claim in claims.order_by("pk"):
+            try:
+                transition(claim)
+            except workflow.TransitionRefused as refusal:
+                self.message_user(request, f"{claim_label(claim)}: {refusal}", messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{done} {changed} claim(s).", messages.SUCCESS)
+
+    def ask(self, request, claims, form, *, action: str, title: str, submit: str):
+        """The page where an action asks for what it needs (a reason, a reviewer)."""
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "claims": claims.select_related("article", "assignee"),
+                "form": form,
+                "opts": self.model._meta,
+                "action": action,
+                "submit": submit,
+            },
+        )
+
+    @workflow_action("Accept the selected claims (worth checking)")
+    def accept_claims(self, request, queryset):
+        self.run_transition(
+            request,
+            queryset,
+            lambda claim: workflow.accept(claim, by=request.user),
+            done="Accepted",
+        )
+
+    @workflow_action("Dismiss the selected claims, with a reason")
+    def dismiss_claims(self, request, queryset):
+        form = DismissForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self.ask(
+                request,
+                queryset,
+                form,
+                action="dismiss_claims",
+                title="Dismiss claims",
+                submit="Dismiss",
+            )
+        reason = form.cleaned_data["reason"]
+        self.run_transition(
+            request,
+            queryset,
+            lambda claim: workflow.dismiss(claim, by=request.user, reason=reason),
+            done="Dismissed",
+        )
+        return None
+
+    @workflow_action("Assign the selected claims to a reviewer")
+    def assign_claims(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self.ask(
+                request,
+                queryset,
+                form,
+                action="assign_claims",
+                title="Assign claims",
+                submit="Assign",
+            )
+        reviewer = form.cleaned_data["to"]
+        self.run_transition(
+            request,
+            queryset,
+            lambda claim: workflow.assign(claim, by=request.user, to=reviewer),
+            done="Assigned",
+        )
+        return None
+
+    @workflow_action("Release the selected claims (unassign, back to the pool)")
+    def release_claims(self, request, queryset):
+        self.run_transition(
+            request,
+            queryset,
+            lambda claim: workflow.release(claim, by=request.user),
+            done="Released",
+        )
+
+
+class CitationAdminForm(forms.ModelForm):
+    user = None  # set by CitationAdmin.get_form: the admin saving the form
+
+    def clean_claim(self):
+        claim = self.cleaned_data["claim"]
+        if not can_edit_claim(self.user, claim):
+            raise forms.ValidationError(
+                f"This claim is {claim.get_status_display().lower()}: "
+                "its citations cannot change now."
+            )
+        return claim
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
+class CitationAdmin(ReadOnlyHistoryAdmin):
+    """Citations of an open claim; those of a claim in review or published are read-only
+    (the public page lists them)."""
+
+    form = CitationAdminForm
     list_display = ["claim", "source", "stance", "added_by", "created_at"]
     list_filter = ["stance"]
     list_select_related = ["claim", "source", "added_by"]
     search_fields = ["claim__statement", "source__title", "source__url", "excerpt"]
     raw_id_fields = ["claim", "source", "added_by"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or claim_is_open(request, obj.claim)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or claim_is_open(request, obj.claim)
+        )
+
+
+# Drafts and returned verdicts are nobody's pending or published work.
+DELETABLE_VERDICT_STATES = frozenset({VerdictState.DRAFT, VerdictState.RETURNED})
+
+
+@admin.register(Verdict)
+class VerdictAdmin(ReadOnlyHistoryAdmin):
+    """Verdicts to read. Their author drafts them in the claim panel; they move only through
+    the workflow (submitted, cross-checked, approved on the review page after the evidence
+    checks, sent back, corrected with a note), so nothing here adds or changes one."""
+
+    list_display = ["claim", "rating", "state", "author", "approved_by", "published_at"]
+    list_filter = ["state", "rating"]
+    list_select_related = ["claim", "rating", "author", "approved_by"]
+    search_fields = ["claim__statement", "reasoning", "correction_note"]
+    fields = [
+        "claim",
+        "in_the_workspace",
+        "state",
+        "rating",
+        "reasoning",
+        "correction_note",
+        "author",
+        "submitted_at",
+        "cross_checked_by",
+        "cross_check_rating",
+        "review_note",
+        "approved_by",
+        "approved_at",
+        "published_at",
+        "override_reason",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields  # the history pages show the same form
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.state in DELETABLE_VERDICT_STATES
+        )
+
+    @admin.display(description="Workflow")
+    def in_the_workspace(self, verdict):
+        return format_html(
+            '<a href="{}">Open the claim in the workspace</a> to review, approve, send back '
+            "or correct its verdict.",
+            verdict.claim.get_absolute_url(),
+        )
 
 
 class RatingInline(admin.TabularInline):
@@ -379,15 +736,6 @@ class RatingScaleAdmin(admin.ModelAdmin):
     @admin.display(description="Ratings")
     def rating_count(self, scale):
         return scale.rating_count
-
-
-@admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
-    list_display = ["claim", "rating", "state", "author", "approved_by", "published_at"]
-    list_filter = ["state", "rating"]
-    list_select_related = ["claim", "rating", "author", "approved_by"]
-    search_fields = ["claim__statement", "reasoning", "correction_note"]
-    raw_id_fields = ["claim", "author", "approved_by"]
 
 
 @admin.register(Comment)
