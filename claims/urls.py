@@ -14,6 +14,7 @@ urlpatterns = [
     path("articles/<int:article_id>/claims/bulk/", workspace.claim_bulk, name="claim_bulk"),
     path("my-work/", review.my_work, name="my_work"),
     path(CLAIM, claim.claim_detail, name="claim_detail"),
+    path(f"{CLAIM}sections/<slug:section>/", claim.claim_section, name="claim_section"),
     path(f"{CLAIM}edit/", claim.claim_edit, name="claim_edit"),
     path(f"{CLAIM}review/", review.claim_review, name="claim_review"),
     path(f"{CLAIM}do/<slug:action>/", review.claim_transition, name="claim_transition"),

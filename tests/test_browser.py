@@ -64,9 +64,10 @@ def test_reviewer_submits_and_editor_approves(browser, live_server, demo_desk):
     panel.get_by_label("Rating").select_option(label="Mostly true")
     panel.get_by_label("Reasoning").fill("The NIS told lawmakers 'more than a million'.")
     panel.get_by_role("button", name="Save draft verdict").click()
-    expect(panel.locator(".flash")).to_contain_text("Verdict draft saved")
+    expect(panel.locator("#claim-verdict-status")).to_contain_text("Verdict draft saved")
     panel.get_by_role("button", name="Submit verdict for review").click()
     expect(panel.locator("header .status")).to_have_text("In review")
+    expect(panel.locator("#claim-verdict-status")).to_have_text("Verdict submitted for review.")
 
     editor_context = browser.new_context()
     editor = editor_context.new_page()
@@ -83,6 +84,8 @@ def test_reviewer_submits_and_editor_approves(browser, live_server, demo_desk):
 
     page.reload()
     expect(page.locator(".claim-panel header .status")).to_have_text("Published")
-    expect(page.locator(".claim-panel .timeline-box")).to_contain_text("editor")
+    history = page.locator(".claim-panel .timeline-box")
+    history.get_by_text("History").click()
+    expect(history).to_contain_text("editor")
     reviewer_context.close()
     editor_context.close()

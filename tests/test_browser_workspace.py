@@ -110,14 +110,16 @@ def test_reviewer_cites_a_source_and_drafts_a_verdict_without_reload(page: Page,
     expect(citation.locator(".excerpt")).to_have_text(
         "North Korea has sent over a million artillery shells"
     )
-    expect(panel.locator(".flash")).to_contain_text("Source cited")
+    expect(panel.locator("#claim-citations [role=status]")).to_contain_text("Source cited")
 
     link = "https://english.chosun.com/site/data/html_dir/2023/11/02/2023110201083.html"
     panel.get_by_label("Rating").select_option(label="Mostly true")
     panel.get_by_label("Reasoning").fill(f"The NIS put it at over a million shells: {link}")
     panel.get_by_role("button", name="Save draft verdict").click()
 
-    expect(panel.locator(".flash")).to_have_text("Verdict draft saved.")
+    expect(panel.locator("#claim-verdict [role=status]")).to_have_text("Verdict draft saved.")
+    # The earlier confirmation is gone: only the section that changed speaks.
+    expect(panel.locator(".flash")).to_have_count(1)
     record = panel.locator(".verdict-record")
     expect(record).to_contain_text("Mostly true")
     expect(record.locator(f".reasoning a[href='{link}']")).to_be_visible()
@@ -162,7 +164,7 @@ def test_stale_claim_edit_shows_a_conflict_and_keeps_the_typed_text(
         theirs = "North Korea sent about one million artillery rounds to Russia (A)."
         panel_a.get_by_label("Statement").fill(theirs)
         panel_a.get_by_role("button", name="Save claim").click()
-        expect(panel_a.locator(".flash")).to_have_text("Claim saved.")
+        expect(panel_a.locator("#claim-facts-status")).to_have_text("Claim saved.")
         expect(panel_a.locator("#claim-panel-heading")).to_have_text(theirs)
 
         mine = "Pyongyang shipped roughly a million artillery rounds to Moscow (B)."
@@ -176,7 +178,7 @@ def test_stale_claim_edit_shows_a_conflict_and_keeps_the_typed_text(
         assert claim.statement == theirs
 
         panel_b.get_by_role("button", name="Save claim").click()
-        expect(panel_b.locator(".flash")).to_have_text("Claim saved.")
+        expect(panel_b.locator("#claim-facts-status")).to_have_text("Claim saved.")
         expect(panel_b.locator(".conflict")).to_have_count(0)
         expect(panel_b.locator("#claim-panel-heading")).to_have_text(mine)
         expect(page_b.locator(f"#claim-row-{claim.pk} .statement")).to_have_text(mine)
@@ -208,7 +210,7 @@ def test_stale_verdict_draft_shows_a_conflict_and_keeps_the_typed_reasoning(
         panel_a.get_by_label("Rating").select_option(label="True")
         panel_a.get_by_label("Reasoning").fill("Tab A: the NIS figure matches.")
         panel_a.get_by_role("button", name="Save draft verdict").click()
-        expect(panel_a.locator(".flash")).to_have_text("Verdict draft saved.")
+        expect(panel_a.locator("#claim-verdict-status")).to_have_text("Verdict draft saved.")
 
         panel_b.get_by_label("Rating").select_option(label="Half true")
         panel_b.get_by_label("Reasoning").fill("Tab B: the figure is an estimate.")
@@ -219,7 +221,7 @@ def test_stale_verdict_draft_shows_a_conflict_and_keeps_the_typed_reasoning(
         expect(panel_b.get_by_label("Reasoning")).to_have_value("Tab B: the figure is an estimate.")
 
         panel_b.get_by_role("button", name="Save draft verdict").click()
-        expect(panel_b.locator(".flash")).to_have_text("Verdict draft saved.")
+        expect(panel_b.locator("#claim-verdict-status")).to_have_text("Verdict draft saved.")
         expect(page_b.locator(f"#claim-row-{claim.pk} .verdict-chip")).to_have_text(
             "Verdict: Half true (draft)"
         )

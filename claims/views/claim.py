@@ -1,10 +1,11 @@
-"""Editing a claim: its words, splitting, adding one, citations, the library search, the
-draft verdict and comments."""
+"""A claim's panel and its sections, and editing a claim: its words, splitting, adding
+one, citations, the library search, the draft verdict and comments."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -29,6 +30,7 @@ from claims.permissions import can_comment, is_reviewer
 from claims.sources.canonical import UnsafeURL
 from claims.sources.library import queue_refresh
 from claims.views.panel import (
+    SECTIONS,
     UNDO_KEY,
     claim_or_404,
     conflict,
@@ -47,13 +49,24 @@ def claim_detail(request: HtmxHttpRequest, article_id: int, claim_id: int):
     return render_claim(request, claim_or_404(article_id, claim_id))
 
 
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def claim_section(request: HtmxHttpRequest, article_id: int, claim_id: int, section: str):
+    """One section of the claim panel: alone for htmx (how history and "checked before"
+    load when opened), in the whole workspace with that section open otherwise."""
+    if section not in SECTIONS:
+        raise Http404("No such section.")
+    return render_claim(request, claim_or_404(article_id, claim_id), section=section)
+
+
 @require_POST
 @login_required
 def claim_edit(request: HtmxHttpRequest, article_id: int, claim_id: int):
     claim = editable_claim(request, article_id, claim_id)
     form = ClaimEditForm(request.POST)
     if not form.is_valid():
-        return render_claim(request, claim, status=422, edit_form=form)
+        return render_claim(request, claim, status=422, edit_form=form, section="facts")
     try:
         editing.edit_claim(
             claim,
@@ -64,11 +77,11 @@ def claim_edit(request: HtmxHttpRequest, article_id: int, claim_id: int):
             kind=form.cleaned_data["kind"],
         )
     except editing.EditConflict as error:
-        return conflict(request, claim, "edit_form", form, error.current)
+        return conflict(request, claim, "edit_form", form, error.current, section="facts")
     except editing.EditRefused as error:
         form.add_error(None, str(error))
-        return render_claim(request, claim, status=422, edit_form=form)
-    return done(request, claim, "Claim saved.")
+        return render_claim(request, claim, status=422, edit_form=form, section="facts")
+    return done(request, claim, "Claim saved.", section="facts")
 
 
 @require_POST
@@ -77,15 +90,20 @@ def claim_split(request: HtmxHttpRequest, article_id: int, claim_id: int):
     claim = editable_claim(request, article_id, claim_id)
     form = SplitForm(request.POST, claim=claim)
     if not form.is_valid():
-        return render_claim(request, claim, status=422, split_form=form)
+        return render_claim(request, claim, status=422, split_form=form, section="facts")
     try:
         first, _ = editing.split_claim(
             claim, by=request.user, version=form.cleaned_data["version"], at=form.cleaned_data["at"]
         )
     except editing.EditConflict:
-        return refused(request, claim, "The claim changed meanwhile; check it and split again.")
+        return refused(
+            request,
+            claim,
+            "The claim changed meanwhile; check it and split again.",
+            section="facts",
+        )
     except editing.EditRefused as error:
-        return refused(request, claim, str(error))
+        return refused(request, claim, str(error), section="facts")
     messages.success(request, "Claim split in two.")
     if request.htmx:
         # The article text's marks change too: load the whole workspace again.
@@ -129,7 +147,7 @@ def citation_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
     claim = editable_claim(request, article_id, claim_id)
     form = CitationForm(request.POST)
     if not form.is_valid():
-        return render_claim(request, claim, status=422, citation_form=form)
+        return render_claim(request, claim, status=422, citation_form=form, section="citations")
     data = form.cleaned_data
     try:
         source = (
@@ -146,9 +164,9 @@ def citation_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
         )
     except (editing.EditRefused, UnsafeURL) as error:
         form.add_error("url", str(error))
-        return render_claim(request, claim, status=422, citation_form=form)
+        return render_claim(request, claim, status=422, citation_form=form, section="citations")
     request.session.pop(UNDO_KEY, None)
-    return done(request, claim, f"Source cited: {source}.")
+    return done(request, claim, f"Source cited: {source}.", section="citations")
 
 
 @require_POST
@@ -160,7 +178,7 @@ def citation_delete(request: HtmxHttpRequest, article_id: int, claim_id: int, ci
     )
     undo = editing.remove_citation(citation, by=request.user)
     request.session[UNDO_KEY] = {**undo, "claim": claim.pk, "title": str(citation.source)}
-    return done(request, claim, "Citation removed.")
+    return done(request, claim, "Citation removed.", section="citations")
 
 
 @require_GET
@@ -182,7 +200,7 @@ def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
         )
     return render(
         request,
-        "claims/article_detail.html#source-results",
+        "claims/claim_panel.html#source-results",
         {"claim": claim, "sources": sources, "source_q": query},
     )
 
@@ -194,7 +212,7 @@ def verdict_save(request: HtmxHttpRequest, article_id: int, claim_id: int):
     ratings = Rating.objects.filter(scale__is_default=True)
     form = VerdictForm(request.POST, ratings=ratings)
     if not form.is_valid():
-        return render_claim(request, claim, status=422, verdict_form=form)
+        return render_claim(request, claim, status=422, verdict_form=form, section="verdict")
     try:
         editing.save_verdict_draft(
             claim,
@@ -208,11 +226,13 @@ def verdict_save(request: HtmxHttpRequest, article_id: int, claim_id: int):
         data["version"] = error.current.version if error.current else ""
         kept = VerdictForm(data, ratings=ratings)
         fresh = claim_or_404(article_id, claim_id)
-        return render_claim(request, fresh, status=409, conflict=error.current, verdict_form=kept)
+        return render_claim(
+            request, fresh, status=409, conflict=error.current, verdict_form=kept, section="verdict"
+        )
     except editing.EditRefused as error:
         form.add_error("rating", str(error))
-        return render_claim(request, claim, status=422, verdict_form=form)
-    return done(request, claim, "Verdict draft saved.")
+        return render_claim(request, claim, status=422, verdict_form=form, section="verdict")
+    return done(request, claim, "Verdict draft saved.", section="verdict")
 
 
 @require_POST
@@ -223,9 +243,9 @@ def comment_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
         raise PermissionDenied("You may not comment here.")
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return render_claim(request, claim, status=422, comment_form=form)
+        return render_claim(request, claim, status=422, comment_form=form, section="discussion")
     editing.add_comment(claim, by=request.user, body=form.cleaned_data["body"])
-    return done(request, claim, "Comment posted.")
+    return done(request, claim, "Comment posted.", section="discussion")
 
 
 @require_POST
@@ -239,4 +259,6 @@ def source_refresh(request: HtmxHttpRequest, article_id: int, claim_id: int, sou
         Citation.objects.select_related("source"), claim=claim, source_id=source_id
     )
     queue_refresh(citation.source, by=request.user)
-    return done(request, claim, "The source's page will be fetched again in a moment.")
+    return done(
+        request, claim, "The source's page will be fetched again in a moment.", section="citations"
+    )

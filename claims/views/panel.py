@@ -1,12 +1,21 @@
-"""The claim panel: what it shows and how a change answers (the fresh panel for htmx,
-a redirect otherwise)."""
+"""The claim panel, in sections: facts, citations, verdict and discussion shown at once;
+history and "checked before" loaded when opened.
+
+Each section is a partial of claims/claim_panel.html with its own context function that
+asks only the queries that section needs. A change answers, for htmx, with the section it
+touched, the claim's list row and the section's confirmation (out of band); without htmx,
+with a redirect. A workflow step changes the claim's status, so it re-renders every
+section whose content depends on it (facts, citations, verdict).
+"""
+
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django_htmx.http import push_url
+from django_htmx.http import push_url, reswap, retarget
 
 from claims import workflow
 from claims.evidence import doubtful_publishers, thin_evidence
@@ -23,18 +32,16 @@ from claims.forms import (
     VerdictForm,
 )
 from claims.matching import similar_claims
-from claims.models import (
-    Claim,
-    Desk,
-    Rating,
-    Stance,
-    VerdictState,
-)
+from claims.models import Claim, Desk, Rating, Stance, Verdict, VerdictState
 from claims.permissions import can_comment, can_edit_claim
 from claims.timeline import claim_timeline
 from claims.views.workspace import default_ratings, workspace_context
 
 UNDO_KEY = "undo_citation"
+PANEL_TEMPLATE = "claims/claim_panel.html"
+# The workflow steps offered in the verdict section, beside the verdict; the facts
+# section offers the others.
+VERDICT_STEPS = frozenset({"submit", "cross_check", "correct"})
 
 
 def claim_or_404(article_id: int, claim_id: int) -> Claim:
@@ -45,44 +52,48 @@ def claim_or_404(article_id: int, claim_id: int) -> Claim:
     )
 
 
-def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> dict:
-    """Everything the claim panel shows, in a fixed number of queries."""
-    user = request.user
-    desk = Desk.current()
-    citations = list(claim.citations.select_related("source__publisher", "added_by"))
-    verdicts = list(
-        claim.verdicts.select_related(
-            "rating", "author", "approved_by", "cross_checked_by", "cross_check_rating"
+class Panel:
+    """One claim's panel for one request: what several sections share, each piece loaded
+    once, and only when a section being rendered needs it."""
+
+    def __init__(self, request, claim: Claim):
+        self.request = request
+        self.user = request.user
+        self.claim = claim
+
+    @cached_property
+    def verdicts(self) -> list[Verdict]:
+        return list(
+            self.claim.verdicts.select_related(
+                "rating", "author", "approved_by", "cross_checked_by", "cross_check_rating"
+            )
         )
-    )
-    mine = [v for v in verdicts if v.author_id == user.pk]
-    draft = next((v for v in reversed(mine) if v.state == VerdictState.DRAFT), None)
-    returned = next((v for v in reversed(mine) if v.state == VerdictState.RETURNED), None)
-    prefill = draft or returned
-    transitions = workflow.available_transitions(user, claim, verdicts, desk)
-    # A cross-checker rates blind: no verdict, rating or timeline until they have rated.
-    blind = "cross_check" in transitions
-    rating_queryset = Rating.objects.filter(pk__in=[r.pk for r in ratings])
-    undo = request.session.get(UNDO_KEY)
-    context = {
-        "claim": claim,
-        "can_edit": can_edit_claim(user, claim),
-        "can_comment": can_comment(user, claim),
-        "transitions": transitions,
-        "blind": blind,
-        "citations": citations,
-        "stance_counts": {
-            stance: sum(1 for c in citations if c.stance == stance) for stance in Stance.values
-        },
-        "doubtful": doubtful_publishers(citations),
-        "thin_evidence": thin_evidence(citations) if citations or draft else [],
-        "verdicts": [] if blind else verdicts,
-        "draft": draft,
-        "returned": returned if draft is None else None,
-        "comments": list(claim.comments.select_related("author")),
-        "checked_before": [] if blind else similar_claims(claim),
-        "timeline": [] if blind else claim_timeline(claim),
-        "undo": undo if undo and undo.get("claim") == claim.pk else None,
+
+    @cached_property
+    def transitions(self) -> set[str]:
+        return workflow.available_transitions(self.user, self.claim, self.verdicts, Desk.current())
+
+    @cached_property
+    def blind(self) -> bool:
+        """A cross-checker rates blind: no verdict, rating, timeline or earlier check of
+        the same words until they have recorded their own rating."""
+        return "cross_check" in self.transitions
+
+    @cached_property
+    def can_edit(self) -> bool:
+        return can_edit_claim(self.user, self.claim)
+
+    @cached_property
+    def ratings(self) -> list[Rating]:
+        return default_ratings()
+
+
+def facts_context(panel: Panel) -> dict:
+    """The claim's words, claimant, kind and score; editing, splitting; workflow steps."""
+    claim = panel.claim
+    return {
+        "can_edit": panel.can_edit,
+        "claim_steps": panel.transitions - VERDICT_STEPS,
         "edit_form": ClaimEditForm(
             initial={
                 "statement": claim.statement,
@@ -91,66 +102,227 @@ def panel_context(request, claim: Claim, ratings: list[Rating], **overrides) -> 
                 "version": claim.version,
             }
         ),
-        "dismiss_form": DismissForm(initial={"version": claim.version}),
         "split_form": SplitForm(claim=claim, initial={"version": claim.version}),
+        "dismiss_form": DismissForm(initial={"version": claim.version}),
+        "assign_form": AssignForm(reviewers=reviewers()) if "assign" in panel.transitions else None,
+        "send_back_form": SendBackForm(),
+    }
+
+
+def citations_context(panel: Panel) -> dict:
+    """The cited sources with their stance tally and evidence warnings; the cite form."""
+    citations = list(panel.claim.citations.select_related("source__publisher", "added_by"))
+    undo = panel.request.session.get(UNDO_KEY)
+    return {
+        "can_edit": panel.can_edit,
+        "citations": citations,
+        "stance_counts": {
+            stance: sum(1 for c in citations if c.stance == stance) for stance in Stance.values
+        },
+        "doubtful": doubtful_publishers(citations),
+        "thin_evidence": thin_evidence(citations) if citations else [],
+        "undo": undo if undo and undo.get("claim") == panel.claim.pk else None,
         "citation_form": CitationForm(initial={"stance": Stance.SUPPORTS}),
+    }
+
+
+def verdict_context(panel: Panel) -> dict:
+    """The verdicts this user may see, their draft (or what came back), the verdict's
+    workflow steps: submit, cross-check, correct."""
+    user = panel.user
+    mine = [v for v in panel.verdicts if v.author_id == user.pk]
+    draft = next((v for v in reversed(mine) if v.state == VerdictState.DRAFT), None)
+    returned = next((v for v in reversed(mine) if v.state == VerdictState.RETURNED), None)
+    prefill = draft or returned
+    # The forms validate against the scale's ratings but render the list already loaded.
+    ratings = Rating.objects.filter(pk__in=[r.pk for r in panel.ratings])
+    forms = {
         "verdict_form": VerdictForm(
-            ratings=rating_queryset,
+            ratings=ratings,
             initial={
                 "rating": prefill.rating_id if prefill else None,
                 "reasoning": prefill.reasoning if prefill else "",
                 "version": draft.version if draft else None,
             },
         ),
-        "comment_form": CommentForm(),
-        "assign_form": AssignForm(reviewers=reviewers()) if "assign" in transitions else None,
-        "send_back_form": SendBackForm(),
-        "cross_check_form": CrossCheckForm(ratings=rating_queryset),
-        "correct_form": CorrectionForm(ratings=rating_queryset),
+        "cross_check_form": CrossCheckForm(ratings=ratings),
+        "correct_form": CorrectionForm(ratings=ratings),
     }
-    rating_choices = [("", "Choose a rating")] + [(r.pk, r.label) for r in ratings]
-    for name in ("verdict_form", "cross_check_form", "correct_form"):
-        context[name].fields["rating"].choices = rating_choices
-    context.update({key: value for key, value in overrides.items() if value is not None})
+    choices = [("", "Choose a rating")] + [(r.pk, r.label) for r in panel.ratings]
+    for form in forms.values():
+        form.fields["rating"].choices = choices
+    shown = [v for v in panel.verdicts if v.state != VerdictState.DRAFT or v.author_id == user.pk]
+    return {
+        "can_edit": panel.can_edit,
+        "transitions": panel.transitions,
+        "blind": panel.blind,
+        "verdicts": [] if panel.blind else shown,
+        "draft": draft,
+        "returned": returned if draft is None else None,
+        **forms,
+    }
+
+
+def discussion_context(panel: Panel) -> dict:
+    return {
+        "can_comment": can_comment(panel.user, panel.claim),
+        "comments": list(panel.claim.comments.select_related("author")),
+        "comment_form": CommentForm(),
+    }
+
+
+def history_context(panel: Panel) -> dict:
+    """Every recorded change to the claim, its citations and verdicts (not while blind)."""
+    return {
+        "blind": panel.blind,
+        "history_loaded": True,
+        "timeline": [] if panel.blind else claim_timeline(panel.claim),
+    }
+
+
+def checked_before_context(panel: Panel) -> dict:
+    """Claims of other articles saying the same, with their verdicts (not while blind)."""
+    return {
+        "blind": panel.blind,
+        "checked_before_loaded": True,
+        "checked_before": [] if panel.blind else similar_claims(panel.claim),
+    }
+
+
+SECTIONS = {
+    "facts": facts_context,
+    "citations": citations_context,
+    "verdict": verdict_context,
+    "discussion": discussion_context,
+    "history": history_context,
+    "checked-before": checked_before_context,
+}
+SHOWN = ("facts", "citations", "verdict", "discussion")
+LOADED_WHEN_OPENED = ("history", "checked-before")
+# A workflow step changes the status, who may edit and the verdicts' states.
+WORKFLOW_SECTIONS = ("facts", "citations", "verdict")
+# The sections loaded when opened that a change in a section makes stale: they are put
+# back unloaded, so that opening them again shows the change.
+STALE_AFTER = {
+    "facts": LOADED_WHEN_OPENED,  # a new statement matches other claims
+    "citations": ("history",),
+    "verdict": ("history",),
+    "discussion": (),
+}
+
+
+def section_template(name: str) -> str:
+    return f"{PANEL_TEMPLATE}#{name}"
+
+
+def panel_context(panel: Panel, sections, *, unloaded=(), note: dict | None = None) -> dict:
+    """The context of the given sections, plus the closed (unloaded) lazy sections."""
+    context = {"claim": panel.claim, "note": note or {}}
+    for name in sections:
+        context.update(SECTIONS[name](panel))
+    if unloaded:
+        context["blind"] = panel.blind
     return context
 
 
-def render_claim(request, claim: Claim, *, status: int = 200, **overrides) -> HttpResponse:
-    """The claim panel (and its list row, out of band) for htmx; else the whole workspace."""
-    ratings = default_ratings()
-    context = panel_context(request, claim, ratings, **overrides)
-    if request.htmx:
-        context["oob"] = request.method == "POST"
-        response = render(request, "claims/claim_update.html", context, status=status)
-        if request.method == "GET":
-            return response
-        return push_url(response, claim.get_absolute_url()) if status == 200 else response
-    context.update(workspace_context(request, claim.article, ratings))
-    context["selected"] = claim
+def render_claim(
+    request,
+    claim: Claim,
+    *,
+    status: int = 200,
+    section: str | None = None,
+    flash: str = "",
+    error: str = "",
+    **overrides,
+) -> HttpResponse:
+    """The claim as the request needs it.
+
+    Without htmx: the whole workspace with the panel open (and `section` loaded if it is
+    one loaded when opened). With htmx, a GET: the whole panel, or just `section`. With
+    htmx, a change: `section` (none means a workflow step: the sections it changes) with
+    the confirmation `flash` or the `error` in it, the list row and the stale sections.
+    """
+    panel = Panel(request, claim)
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    if not request.htmx:
+        return _whole_workspace(request, panel, section, status, flash, error, overrides)
+    if request.method == "GET" and section is None:
+        context = panel_context(panel, SHOWN, unloaded=LOADED_WHEN_OPENED) | overrides
+        return render(request, PANEL_TEMPLATE, context, status=status)
+    if request.method == "GET":
+        context = panel_context(panel, (section,)) | overrides
+        return render(request, section_template(section), context, status=status)
+    return _changed_sections(request, panel, section, status, flash, error, overrides)
+
+
+def _whole_workspace(request, panel, section, status, flash, error, overrides):
+    loaded = (section,) if section in LOADED_WHEN_OPENED else ()
+    note = {"section": section or "facts", "flash": flash, "error": error}
+    context = panel_context(panel, SHOWN + loaded, unloaded=LOADED_WHEN_OPENED, note=note)
+    context.update(overrides)
+    context.update(workspace_context(request, panel.claim.article, panel.ratings))
+    context["selected"] = panel.claim
     return render(request, "claims/article_detail.html", context, status=status)
 
 
-def done(request, claim: Claim, message: str) -> HttpResponse:
-    """After a successful change: the fresh panel for htmx, a redirect otherwise."""
+def _changed_sections(request, panel, section, status, flash, error, overrides):
+    """The section a change touched in place of its old self; out of band, the other
+    sections it changed, the lazy sections it made stale, every section's confirmation
+    (all but this one's emptied) and the claim's list row."""
+    if section is None:
+        changed, stale = WORKFLOW_SECTIONS, LOADED_WHEN_OPENED
+        # The confirmation goes to the section whose form was sent, as htmx names it.
+        asked = (request.htmx.target or "").removeprefix("claim-").removesuffix("-body")
+        section = asked if asked in WORKFLOW_SECTIONS else "facts"
+    else:
+        changed, stale = (section,), STALE_AFTER[section]
+    if status != 200:
+        stale = ()  # refused: nothing changed
+    note = {"section": section, "flash": flash, "error": error}
+    context = panel_context(panel, changed, unloaded=stale, note=note) | overrides
+    context.update(
+        {
+            "replacing": section_template(section),
+            "out_of_band": [section_template(name) for name in changed if name != section]
+            + [section_template(name) for name in stale],
+            "status_sections": SHOWN,
+        }
+    )
+    response = render(request, "claims/claim_update.html", context, status=status)
+    target = f"claim-{section}-body"
+    if request.htmx.target != target:
+        # A form that names another target (or none) still gets its section replaced.
+        response = reswap(retarget(response, f"#{target}"), "outerHTML")
+    return push_url(response, panel.claim.get_absolute_url()) if status == 200 else response
+
+
+def done(request, claim: Claim, message: str, *, section: str | None = None) -> HttpResponse:
+    """After a successful change: the fresh section(s) for htmx, a redirect otherwise."""
     if request.htmx:
         fresh = claim_or_404(claim.article_id, claim.pk)
-        return render_claim(request, fresh, flash=message)
+        return render_claim(request, fresh, section=section, flash=message)
     messages.success(request, message)
     return redirect(claim)
 
 
-def refused(request, claim: Claim, message: str, *, status=422, **overrides) -> HttpResponse:
+def refused(
+    request, claim: Claim, message: str, *, status=422, section: str | None = None, **overrides
+) -> HttpResponse:
     fresh = claim_or_404(claim.article_id, claim.pk)
-    return render_claim(request, fresh, status=status, error=message, **overrides)
+    return render_claim(request, fresh, status=status, section=section, error=message, **overrides)
 
 
-def conflict(request, claim: Claim, form_name: str, form, current) -> HttpResponse:
+def conflict(
+    request, claim: Claim, form_name: str, form, current, *, section: str | None = None
+) -> HttpResponse:
     """Show both versions and keep the user's text; the next save overwrites knowingly."""
     data = form.data.copy()
     data["version"] = current.version
     kept = type(form)(data)
     fresh = claim_or_404(claim.article_id, claim.pk)
-    return render_claim(request, fresh, status=409, conflict=current, **{form_name: kept})
+    return render_claim(
+        request, fresh, status=409, section=section, conflict=current, **{form_name: kept}
+    )
 
 
 def editable_claim(request, article_id: int, claim_id: int) -> Claim:

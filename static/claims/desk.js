@@ -67,23 +67,69 @@
     if (event.target.closest("[data-shortcuts-open]")) toggleShortcuts();
   });
 
-  // After the claim panel is swapped in, move focus to it (or to the first error) and
-  // mark the open claim in the list and the text.
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target.id !== "claim-panel") return;
-    const panel = $(".claim-panel");
-    if (!panel) return;
-    const claimId = panel.dataset.claim;
+  function markSelected(claimId) {
     $$(".is-selected").forEach((el) => el.classList.remove("is-selected"));
     $$(`[data-claim="${claimId}"]`).forEach((el) => {
       const row = el.closest(".claim-row");
       (row || el).classList.add("is-selected");
     });
+  }
+
+  // After the claim panel is swapped in, move focus to it (or to the first error) and
+  // mark the open claim in the list and the text.
+  function panelOpened(panel) {
+    markSelected(panel.dataset.claim);
     const invalid = $("[aria-invalid=true]", panel);
-    const flash = $(".flash", panel);
     if (invalid) invalid.focus();
-    else if (!flash) $("#claim-panel-heading", panel).focus();
+    else $("#claim-panel-heading", panel).focus();
     if (window.matchMedia("(max-width: 800px)").matches) panel.scrollIntoView({ block: "start" });
+  }
+
+  // After a change replaced one section, focus its first error; if the focused button
+  // went with the old section, focus the section's heading so the keyboard keeps its place.
+  function sectionChanged(section) {
+    const invalid = $("[aria-invalid=true]", section);
+    if (invalid) invalid.focus();
+    else if (!document.activeElement || document.activeElement === document.body) {
+      const heading = $("h2[tabindex], h3[tabindex]", section);
+      if (heading) heading.focus();
+    }
+  }
+
+  // htmx:afterSwap fires on every element a response put in the page: the panel, the
+  // section that replaced the one the form was in (same id as the request's target),
+  // and the out-of-band parts.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const swapped = event.target;
+    const target = event.detail.target;
+    if (swapped.id === "claim-panel" && target === swapped) {
+      const panel = $(".claim-panel", swapped);
+      if (panel) panelOpened(panel);
+    } else if (target && swapped.id && swapped.id === target.id && swapped.matches(".section-body")) {
+      sectionChanged(swapped);
+    }
+  });
+
+  // A change puts the sections loaded when opened (history, checked before) back closed
+  // and unloaded; one the reader had open opens again, which loads it afresh.
+  const reopen = new Set();
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const old = event.detail.target;
+    if (old.matches && old.matches("details.lazy-section") && old.open) reopen.add(old.id);
+  });
+
+  // Once settled (htmx puts a replaced element's new classes back only then), a list
+  // row or list that came back unmarked is marked as the open claim again.
+  document.body.addEventListener("htmx:afterSettle", (event) => {
+    const panel = $(".claim-panel");
+    if (panel && event.target.matches && event.target.matches(".claim-row, #claim-list")) {
+      markSelected(panel.dataset.claim);
+    }
+    reopen.forEach((id) => {
+      const details = document.getElementById(id);
+      if (details && !details.open) details.open = true;
+    });
+    reopen.clear();
   });
 
   // Selecting words in the article fills the "Add a claim" form with the quote and its

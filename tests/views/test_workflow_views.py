@@ -173,7 +173,8 @@ def test_reimported_claim_shows_its_earlier_verdict(client, reviewer, editor):
     second = import_article(body="Other intro. " + sentence, title="Second report").article
     again = second.claims.get(quote__contains="one million")
     client.force_login(reviewer)
-    html = client.get(again.get_absolute_url(), **HX).content.decode()
+    checked_before = [again.article_id, again.pk, "checked-before"]
+    html = client.get(reverse("claims:claim_section", args=checked_before), **HX).content.decode()
     assert "Checked before" in html
     assert "Mostly true" in html
     assert "First report" in html
