@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After every middleware with a process_view: it runs the view, again if a database
+    # restart cut the connection (GET and HEAD only).
+    "factcheck.middleware.RetryReadsOnDatabaseRestart",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
