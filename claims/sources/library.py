@@ -152,8 +152,8 @@ def stuck_fetches(sources) -> set[int]:
 def fetchable_sources(sources) -> set[int]:
     """The ids of those sources a reviewer may fetch now: not pending, or stuck pending."""
     sources = list(sources)
-    pending = {s.pk for s in sources if s.fetch_status == FetchStatus.PENDING}
-    return {s.pk for s in sources if s.pk not in pending} | stuck_fetches(sources)
+    idle = {s.pk for s in sources if s.fetch_status != FetchStatus.PENDING}
+    return idle | stuck_fetches(sources)
 
 
 def queue_refresh(source: Source, *, by=None) -> bool:
