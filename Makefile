@@ -10,7 +10,7 @@ PYTHON := $(shell for c in python3.13 python3.12 python3.14 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: run test lint format lock browser clean
+.PHONY: run test lint format lock browser postgres-binaries clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -32,7 +32,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
 run: $(VENV)/.installed-run
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo --if-empty
-	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	$(PY) manage.py desk_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -43,12 +43,20 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The fault tests run a PostgreSQL of their own (initdb in a temporary folder): Debian's
+# server package has the binaries.
+postgres-binaries:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+		echo "Installing Debian's postgresql for the fault tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
 # axe-core (accessibility checks injected into pages by the browser tests), from package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev browser node_modules/.installed
+test: $(VENV)/.installed-dev browser postgres-binaries node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After every middleware with a process_view: it runs the view, again if a database
+    # restart cut the connection (GET and HEAD only).
+    "factcheck.middleware.RetryReadsOnDatabaseRestart",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -184,12 +187,18 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# `manage.py desk_worker` runs a task again when its worker has held it this long (the worker
+# is taken for dead), at most TASK_MAX_ATTEMPTS times in all; longer than any task takes.
+TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "300"))
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
 
 # Fetching source pages for their metadata.
 FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", "10"))
 FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5_000_000)))
 # Loopback addresses are refused unless allowed (tests serve pages on 127.0.0.1).
 FETCH_ALLOW_LOOPBACK = env_flag("FETCH_ALLOW_LOOPBACK")
+# A reviewer may fetch a source again once its fetch has been pending this long.
+FETCH_STUCK_SECONDS = float(os.environ.get("FETCH_STUCK_SECONDS", "120"))
 
 # The organisation named as the author of published ClaimReview.
 DESK_ORGANISATION_NAME = os.environ.get("DESK_ORGANISATION_NAME", "Fact-check desk")

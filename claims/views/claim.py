@@ -258,7 +258,10 @@ def source_refresh(request: HtmxHttpRequest, article_id: int, claim_id: int, sou
     citation = get_object_or_404(
         Citation.objects.select_related("source"), claim=claim, source_id=source_id
     )
-    queue_refresh(citation.source, by=request.user)
+    if not queue_refresh(citation.source, by=request.user):
+        return refused(
+            request, claim, "The page is being fetched already.", status=409, section="citations"
+        )
     return done(
         request, claim, "The source's page will be fetched again in a moment.", section="citations"
     )

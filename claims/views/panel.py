@@ -34,6 +34,7 @@ from claims.forms import (
 from claims.matching import similar_claims
 from claims.models import Claim, Desk, Rating, Stance, Verdict, VerdictState
 from claims.permissions import can_comment, can_edit_claim
+from claims.sources.library import fetchable_sources
 from claims.timeline import claim_timeline
 from claims.views.workspace import default_ratings, workspace_context
 
@@ -122,6 +123,8 @@ def citations_context(panel: Panel) -> dict:
         "doubtful": doubtful_publishers(citations),
         "thin_evidence": thin_evidence(citations) if citations else [],
         "undo": undo if undo and undo.get("claim") == panel.claim.pk else None,
+        # Sources with no fetch under way, or one stuck past its time: "Fetch again".
+        "fetchable_sources": fetchable_sources(c.source for c in citations),
         "citation_form": CitationForm(initial={"stance": Stance.SUPPORTS}),
     }
 

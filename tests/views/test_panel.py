@@ -267,7 +267,13 @@ CHANGES = [
     ("claim_edit", "facts", "Claim saved.", ["history", "checked-before"], 13),
     ("citation_create", "citations", "Source cited: Cited report.", ["history"], 18),
     ("citation_delete", "citations", "Citation removed.", ["history"], 21),
-    ("source_refresh", "citations", "page will be fetched again", ["history"], 12),
+    (
+        "source_refresh",
+        "citations",
+        "page will be fetched again",
+        ["history"],
+        15,
+    ),  # the source locked and its live fetches checked
     ("verdict_save", "verdict", "Verdict draft saved.", ["history"], 19),
     ("comment_create", "discussion", "Comment posted.", [], 10),
 ]
@@ -449,3 +455,25 @@ def test_a_section_alone_asks_the_same_questions_as_the_panel(client, claim):
     html = client.get(section_url(claim, "verdict"), **HX).content.decode()
     assert "Save draft verdict" not in html
     assert "verdict-record" not in html
+
+
+def test_a_stuck_fetch_offers_fetch_again_and_a_fresh_one_does_not(reviewer_client, claim):
+    """While a fetch is under way the panel offers no second one; once it is stuck past
+    FETCH_STUCK_SECONDS it says so and offers "Fetch again"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from claims.models import FetchStatus, Source
+
+    source = claim.citations.get().source
+    Source.objects.filter(pk=source.pk).update(fetch_status=FetchStatus.PENDING)
+    html = reviewer_client.get(section_url(claim, "citations"), **HX).content.decode()
+    assert "Fetching the page…" in html
+    assert "Fetch again" not in html
+
+    long_ago = timezone.now() - timedelta(hours=1)
+    Source.objects.filter(pk=source.pk).update(updated_at=long_ago)
+    html = reviewer_client.get(section_url(claim, "citations"), **HX).content.decode()
+    assert "taking too long" in html
+    assert "Fetch again" in html
