@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from claims.anchoring import SpanError, TextQuoteSelector, check_span, find_anchor, text_hash
+from claims.querysets import ClaimQuerySet, RatingQuerySet, VerdictQuerySet
 
 
 class Reliability(models.TextChoices):
@@ -235,40 +236,6 @@ class ClaimStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class ClaimQuerySet(models.QuerySet):
-    def with_current_verdict(self):
-        """Annotate each claim with its latest verdict's rating and state (or None)."""
-        latest = Verdict.objects.filter(claim=models.OuterRef("pk")).order_by("-pk")
-        return self.annotate(
-            verdict_label=models.Subquery(latest.values("rating__label")[:1]),
-            verdict_slug=models.Subquery(latest.values("rating__slug")[:1]),
-            verdict_state=models.Subquery(latest.values("state")[:1]),
-        )
-
-    def matching(self, *, status="", kind="", verdict="", assignee=None, unassigned=False, q=""):
-        """Claims passing the workspace filters; empty values do not filter."""
-        claims = self
-        if status:
-            claims = claims.filter(status=status)
-        if kind:
-            claims = claims.filter(kind=kind)
-        if verdict == "none":
-            claims = claims.filter(verdict_slug__isnull=True)
-        elif verdict:
-            claims = claims.filter(verdict_slug=verdict)
-        if unassigned:
-            claims = claims.filter(assignee__isnull=True)
-        elif assignee is not None:
-            claims = claims.filter(assignee=assignee)
-        for word in q.split()[:8]:
-            claims = claims.filter(
-                Q(statement__icontains=word)
-                | Q(quote__icontains=word)
-                | Q(claimant__icontains=word)
-            )
-        return claims
-
-
 class Claim(models.Model):
     """One checkable assertion in an article, anchored to its exact words."""
 
@@ -414,6 +381,8 @@ class Rating(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Display order.")
     updated_at = models.DateTimeField(auto_now=True)  # public pages' Last-Modified
 
+    objects = RatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["scale", "order"]
         constraints = [
@@ -547,6 +516,7 @@ class Verdict(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = VerdictQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
