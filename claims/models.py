@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from claims.anchoring import SpanError, TextQuoteSelector, check_span, find_anchor, text_hash
 from claims.querysets import ClaimQuerySet, RatingQuerySet, VerdictQuerySet
+from claims.sources.canonical import CanonicalURL, canonical_url
 
 
 class Reliability(models.TextChoices):
@@ -138,10 +139,18 @@ class Source(models.Model):
         return self.title or self.url
 
     def save(self, *args, **kwargs):
-        from claims.sources.canonical import canonical_url
-
-        self.url = canonical_url(self.url)
+        # A URL from anywhere but canonical_url() (the admin, a shell) is canonicalised
+        # here, so that no write path stores another form; a CanonicalURL is trusted.
+        if not isinstance(self.url, CanonicalURL):
+            self.url = canonical_url(self.url)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        source = super().from_db(db, field_names, values, **kwargs)
+        if "url" in source.__dict__:  # stored canonical: saving it again trusts it
+            source.url = CanonicalURL(source.url)
+        return source
 
     @property
     def wayback_save_url(self) -> str:
