@@ -59,14 +59,17 @@ class ClaimQuerySet(models.QuerySet):
     def with_current_verdict(self, user=None):
         """Annotate each claim with its latest verdict's rating and state (or None).
 
-        Given the user looking, only verdicts visible to them count: a claim they are to
-        cross-check shows no verdict. Without a user every verdict counts.
+        Given the user looking, only the verdicts they may see count, and `blind` says the
+        claim is one they are to cross-check (they see none of its verdicts, its history
+        or the claims checked before it). Without a user every verdict counts.
         """
-        verdicts = (
-            desk.Verdict.objects.all() if user is None else desk.Verdict.objects.visible_to(user)
-        )
+        claims, verdicts = self, desk.Verdict.objects.all()
+        if user is not None:
+            verdicts = desk.Verdict.objects.visible_to(user)
+            to_cross_check = desk.Verdict.objects.awaiting_cross_check_by(user)
+            claims = claims.annotate(blind=Exists(to_cross_check.filter(claim=OuterRef("pk"))))
         latest = verdicts.filter(claim=OuterRef("pk")).order_by("-pk")
-        return self.annotate(
+        return claims.annotate(
             verdict_label=Subquery(latest.values("rating__label")[:1]),
             verdict_slug=Subquery(latest.values("rating__slug")[:1]),
             verdict_state=Subquery(latest.values("state")[:1]),

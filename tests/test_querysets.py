@@ -153,3 +153,42 @@ def test_the_default_scale_is_the_one_marked_default():
     RatingScale.objects.filter(pk=default.pk).update(is_default=False)
     RatingScale.objects.filter(pk=other.pk).update(is_default=True)
     assert [r.slug for r in Rating.objects.default_scale()] == ["pants"]
+
+
+SITUATIONS = {
+    "submitted": [{"state": VerdictState.SUBMITTED}],
+    "cross-checked": [{"state": VerdictState.SUBMITTED, "cross_checked": True}],
+    "draft": [{"state": VerdictState.DRAFT}],
+    "correction": [{"state": VerdictState.APPROVED}, {"state": VerdictState.SUBMITTED}],
+    "returned": [{"state": VerdictState.RETURNED}],
+}
+
+
+@pytest.mark.parametrize("on", [True, False])
+@pytest.mark.parametrize("situation", list(SITUATIONS))
+@pytest.mark.parametrize("who", ["author", "other reviewer", "editor", "no role"])
+def test_blind_is_exactly_when_the_panel_offers_a_cross_check(on, situation, who):
+    """The rule the claim panel shows buttons by (a cross-check to take) and the blind
+    flag of with_current_verdict(user) agree in every situation."""
+    from claims import workflow
+
+    cross_checking(on)
+    author = UserFactory(roles=["Reviewer"])
+    user = {
+        "author": author,
+        "other reviewer": UserFactory(roles=["Reviewer"]),
+        "editor": UserFactory(roles=["Editor"]),
+        "no role": UserFactory(),
+    }[who]
+    status = ClaimStatus.PUBLISHED if situation == "correction" else ClaimStatus.IN_REVIEW
+    claim = claim_with_status(status)
+    for fields in SITUATIONS[situation]:
+        checked = {"cross_checked_by": UserFactory()} if fields.get("cross_checked") else {}
+        verdict(claim, author, state=fields["state"], **checked)
+    annotated = Claim.objects.with_current_verdict(user).get(pk=claim.pk)
+    verdicts = list(annotated.verdicts.all())
+    offered = workflow.available_transitions(user, annotated, verdicts, Desk.current())
+    assert annotated.blind == ("cross_check" in offered)
+    if who != "no role":  # outside the desk only public verdicts show, blind or not
+        sees_some = Verdict.objects.visible_to(user).filter(claim=claim).exists()
+        assert sees_some == (not annotated.blind)
