@@ -129,6 +129,8 @@ involve. A reviewer or editor sends `Authorization: Bearer <token>` (an administ
 one with `manage.py api_token USERNAME`) and sees everything, drafts and every status included.
 
 Lists are paginated (`?page=`, `?page_size=` up to 200) and answer `{"items": [...], "count": N}`.
+Answers without a token carry the public pages' `ETag` and `Last-Modified`: send
+`If-None-Match` or `If-Modified-Since` to get a 304 while nothing public has changed.
 Dates and moments are ISO 8601; a moment without a zone is UTC."""
 
 api = DeskAPI(
