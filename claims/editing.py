@@ -25,7 +25,7 @@ from claims.models import (
     Verdict,
     VerdictState,
 )
-from claims.sources.canonical import canonical_url
+from claims.sources.canonical import CanonicalURL
 from claims.sources.library import check_excerpt, queue_refresh
 from claims.sources.publishers import publisher_for_url
 
@@ -239,12 +239,12 @@ class SourceResult:
     created: bool
 
 
-def source_for_url(url: str, *, by, title: str = "") -> SourceResult:
-    """The library's source for a URL (after canonicalising it), created if new.
-
-    Raises canonical.UnsafeURL for anything but a plain http(s) URL.
-    """
-    canonical = canonical_url(url)
+def source_for_url(url: CanonicalURL, *, by, title: str = "") -> SourceResult:
+    """The library's source for a URL, created if new. The URL was canonicalised where it
+    entered the desk (the citation form's field): it is used as it is."""
+    if not isinstance(url, CanonicalURL):
+        raise TypeError("source_for_url() takes a CanonicalURL: see canonical_url().")
+    canonical = url
     existing = Source.objects.filter(url=canonical).select_related("publisher").first()
     if existing is not None:
         return SourceResult(existing, created=False)

@@ -10,7 +10,8 @@ from claims.sources.canonical import UnsafeURL, canonical_url
 
 
 class CanonicalURLField(forms.CharField):
-    """A URL field that accepts only http(s) and cleans to the canonical URL."""
+    """A URL field that accepts only http(s) and cleans to the canonical URL: the boundary
+    where a typed URL is canonicalised, once (a CanonicalURL, or "" when left empty)."""
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from claims.anchoring import quote_selector, text_hash
 from claims.detection import ACCEPT_THRESHOLD, ProposedClaim, detected_batches
 from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
-from claims.sources.canonical import UnsafeURL, canonical_url
+from claims.sources.canonical import CanonicalURL, UnsafeURL, canonical_url
 from claims.sources.publishers import publisher_for_url
 
 # Characters that never appear in an article's text: C0 controls but tab and newlines.
@@ -85,7 +85,7 @@ def import_article(
     title = (title or "").strip()
     if not title:
         raise ArticleRejected("Give the article a title.")
-    if url:
+    if url and not isinstance(url, CanonicalURL):  # the form's field canonicalised it already
         try:
             url = canonical_url(url)
         except UnsafeURL as error:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from claims.anchoring import SpanError, TextQuoteSelector, check_span, find_anchor, text_hash
+from claims.querysets import ClaimQuerySet, RatingQuerySet, VerdictQuerySet
+from claims.sources.canonical import CanonicalURL, canonical_url
 
 
 class Reliability(models.TextChoices):
@@ -137,10 +139,18 @@ class Source(models.Model):
         return self.title or self.url
 
     def save(self, *args, **kwargs):
-        from claims.sources.canonical import canonical_url
-
-        self.url = canonical_url(self.url)
+        # A URL from anywhere but canonical_url() (the admin, a shell) is canonicalised
+        # here, so that no write path stores another form; a CanonicalURL is trusted.
+        if not isinstance(self.url, CanonicalURL):
+            self.url = canonical_url(self.url)
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        source = super().from_db(db, field_names, values, **kwargs)
+        if "url" in source.__dict__:  # stored canonical: saving it again trusts it
+            source.url = CanonicalURL(source.url)
+        return source
 
     @property
     def wayback_save_url(self) -> str:
@@ -233,40 +243,6 @@ class ClaimStatus(models.TextChoices):
     RESEARCHING = "researching", "Researching"
     IN_REVIEW = "in_review", "In review"
     PUBLISHED = "published", "Published"
-
-
-class ClaimQuerySet(models.QuerySet):
-    def with_current_verdict(self):
-        """Annotate each claim with its latest verdict's rating and state (or None)."""
-        latest = Verdict.objects.filter(claim=models.OuterRef("pk")).order_by("-pk")
-        return self.annotate(
-            verdict_label=models.Subquery(latest.values("rating__label")[:1]),
-            verdict_slug=models.Subquery(latest.values("rating__slug")[:1]),
-            verdict_state=models.Subquery(latest.values("state")[:1]),
-        )
-
-    def matching(self, *, status="", kind="", verdict="", assignee=None, unassigned=False, q=""):
-        """Claims passing the workspace filters; empty values do not filter."""
-        claims = self
-        if status:
-            claims = claims.filter(status=status)
-        if kind:
-            claims = claims.filter(kind=kind)
-        if verdict == "none":
-            claims = claims.filter(verdict_slug__isnull=True)
-        elif verdict:
-            claims = claims.filter(verdict_slug=verdict)
-        if unassigned:
-            claims = claims.filter(assignee__isnull=True)
-        elif assignee is not None:
-            claims = claims.filter(assignee=assignee)
-        for word in q.split()[:8]:
-            claims = claims.filter(
-                Q(statement__icontains=word)
-                | Q(quote__icontains=word)
-                | Q(claimant__icontains=word)
-            )
-        return claims
 
 
 class Claim(models.Model):
@@ -414,6 +390,8 @@ class Rating(models.Model):
     order = models.PositiveSmallIntegerField(default=0, help_text="Display order.")
     updated_at = models.DateTimeField(auto_now=True)  # public pages' Last-Modified
 
+    objects = RatingQuerySet.as_manager()
+
     class Meta:
         ordering = ["scale", "order"]
         constraints = [
@@ -547,6 +525,7 @@ class Verdict(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = VerdictQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,7 +2,7 @@ import pytest
 
 from claims import editing
 from claims.models import Citation, Claim, ClaimOrigin, ClaimStatus, Source, Verdict
-from claims.sources.canonical import UnsafeURL
+from claims.sources.canonical import UnsafeURL, canonical_url
 from tests.factories import (
     ArticleFactory,
     CitationFactory,
@@ -149,7 +149,7 @@ def test_source_for_url_reuses_the_canonical_source():
     """A URL differing only in tracking, case or fragment reuses the library's source."""
     existing = SourceFactory(url="https://news.example/report?id=1")
     result = editing.source_for_url(
-        "HTTPS://NEWS.example:443/report?utm_source=x&id=1#top", by=None
+        canonical_url("HTTPS://NEWS.example:443/report?utm_source=x&id=1#top"), by=None
     )
     assert not result.created
     assert result.source == existing
@@ -159,7 +159,7 @@ def test_source_for_url_creates_with_publisher_from_domain():
     """A new URL becomes a source linked to the publisher of its domain."""
     domain = PublisherDomainFactory(domain="koreaherald.com")
     result = editing.source_for_url(
-        "https://www.koreaherald.com/view.php?ud=2", by=None, title="Report"
+        canonical_url("https://www.koreaherald.com/view.php?ud=2"), by=None, title="Report"
     )
     assert result.created
     assert result.source.publisher == domain.publisher
@@ -167,8 +167,11 @@ def test_source_for_url_creates_with_publisher_from_domain():
 
 
 def test_source_for_url_refuses_unsafe_urls():
-    """A javascript: URL never becomes a source."""
+    """A javascript: URL never becomes a source: canonical_url() refuses it where it enters,
+    and source_for_url() takes nothing that did not pass there."""
     with pytest.raises(UnsafeURL):
+        canonical_url("javascript:alert(1)")
+    with pytest.raises(TypeError):
         editing.source_for_url("javascript:alert(1)", by=None)
     assert Source.objects.count() == 0
 

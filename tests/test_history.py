@@ -7,6 +7,7 @@ from django.urls import reverse
 from claims import editing, workflow
 from claims.importing import import_article
 from claims.models import Citation, Claim, Publisher, PublisherDomain, Source, Verdict
+from claims.sources.canonical import canonical_url
 from claims.sources.library_csv import import_publishers
 from tests.factories import (
     ArticleFactory,
@@ -62,7 +63,7 @@ def test_citations_are_recorded_when_added_and_removed(claim, reviewer):
 
 def test_sources_created_from_urls_are_recorded(reviewer):
     """A source created when a reviewer pastes a URL is recorded with its creator."""
-    source = editing.source_for_url("https://news.example/x", by=reviewer).source
+    source = editing.source_for_url(canonical_url("https://news.example/x"), by=reviewer).source
     assert latest(Source, source.pk).history_user == reviewer
 
 

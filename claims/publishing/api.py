@@ -33,7 +33,6 @@ from claims.models import (
     Claim,
     ClaimKind,
     ClaimStatus,
-    Desk,
     Source,
     SourceKind,
     Verdict,
@@ -41,14 +40,11 @@ from claims.models import (
 )
 from claims.permissions import is_editor, is_reviewer
 from claims.publishing.claimreview import claim_review
+from claims.publishing.freshness import answers_anonymous_conditional_gets, public_desk
 from claims.publishing.public import (
     desk_organisation,
     fact_check_path,
     is_public,
-    public_verdicts,
-    published_claims,
-    published_verdicts,
-    with_publication_dates,
 )
 
 PAGE_SIZE = 50
@@ -133,6 +129,8 @@ involve. A reviewer or editor sends `Authorization: Bearer <token>` (an administ
 one with `manage.py api_token USERNAME`) and sees everything, drafts and every status included.
 
 Lists are paginated (`?page=`, `?page_size=` up to 200) and answer `{"items": [...], "count": N}`.
+Answers without a token carry the public pages' `ETag` and `Last-Modified`: send
+`If-None-Match` or `If-Modified-Since` to get a 304 while nothing public has changed.
 Dates and moments are ISO 8601; a moment without a zone is UTC."""
 
 api = DeskAPI(
@@ -142,6 +140,8 @@ api = DeskAPI(
     urls_namespace="api",
     auth=[DeskToken(), anonymous],
 )
+# Anonymous callers see the public side: the public pages' validators and 304s.
+api.add_decorator(answers_anonymous_conditional_gets, mode="view")
 
 
 def _caller(request) -> Caller:
@@ -152,9 +152,7 @@ def _show_names(request) -> bool:
     caller = _caller(request)
     if caller.is_desk:
         return True
-    if not hasattr(request, "_show_names"):
-        request._show_names = Desk.current().show_reviewer_names
-    return request._show_names
+    return public_desk(request).show_reviewer_names
 
 
 # Schemas --------------------------------------------------------------------------------
@@ -356,19 +354,17 @@ class SourceFilter(UpdatedFilter):
 
 
 def visible_claims(request) -> QuerySet[Claim]:
-    if _caller(request).is_desk:
-        return with_publication_dates(Claim.objects.all())
-    return published_claims()
+    return Claim.objects.visible_to(_caller(request).user).with_publication_dates()
 
 
 def visible_verdicts(request) -> QuerySet[Verdict]:
-    if _caller(request).is_desk:
-        return Verdict.objects.all()
-    return public_verdicts()
+    """Anonymous callers: the public verdicts; a desk member: those they may see (none of
+    a claim they are to cross-check)."""
+    return Verdict.objects.visible_to(_caller(request).user)
 
 
 def visible_articles(request) -> QuerySet[Article]:
-    public = published_claims().filter(article=OuterRef("pk"))
+    public = Claim.objects.published().filter(article=OuterRef("pk"))
     articles = Article.objects.annotate(has_published_claims=Exists(public))
     if _caller(request).is_desk:
         return articles
@@ -379,14 +375,14 @@ def visible_sources(request) -> QuerySet[Source]:
     if _caller(request).is_desk:
         return Source.objects.all()
     cited = Citation.objects.filter(
-        source=OuterRef("pk"), claim__in=published_claims().values("pk")
+        source=OuterRef("pk"), claim__in=Claim.objects.published().values("pk")
     )
     return Source.objects.filter(Exists(cited))
 
 
 def _claims_loaded(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     verdicts = (
-        published_verdicts()
+        Verdict.objects.published()
         .select_related("rating__scale", "author", "approved_by")
         .prefetch_related("rating__scale__ratings")
         .order_by("published_at", "pk")

@@ -11,12 +11,11 @@ from django.utils.html import escape, linebreaks
 from django.views.decorators.http import require_safe
 
 from claims.publishing.claimreview import iso
+from claims.publishing.freshness import answers_conditional_gets
 from claims.publishing.public import (
     FactCheck,
     desk_organisation,
-    every_claim,
     fact_checks,
-    fresh_as,
     published_claims,
     with_fact_check_data,
 )
@@ -43,7 +42,7 @@ class FactCheckFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
-        # The validators are the public pages' (fresh_as below): the latest item's date
+        # The validators are the public pages' (see atom_feed): the latest item's date
         # would miss changes such as a renamed rating or an edited article title.
         response.headers.pop("Last-Modified", None)
         return response
@@ -93,12 +92,12 @@ class FactCheckFeed(Feed):
         return [item.verdict.rating.label]
 
 
-# Feed readers poll: an unchanged feed is a 304 (validators as the index page's).
-atom_feed = require_safe(fresh_as(every_claim, sources=False)(FactCheckFeed()))
+# Feed readers poll: an unchanged feed is a 304 (validators as the public pages').
+atom_feed = require_safe(answers_conditional_gets(FactCheckFeed()))
 
 
 @require_safe
-@fresh_as(every_claim, sources=False)
+@answers_conditional_gets
 def claim_review_feed(request: HttpRequest) -> JsonResponse:
     """Published fact-checks as ClaimReview objects in a schema.org DataFeed, a page at a
     time (?page=N); the next and previous pages are in the Link header."""

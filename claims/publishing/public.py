@@ -7,57 +7,35 @@ names never reach these pages. Every page answers conditional GETs (ETag and
 Last-Modified) and runs a fixed number of queries whatever the number of claims.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
 from claims.models import (
     Article,
     Citation,
     Claim,
     ClaimStatus,
-    Desk,
     Rating,
     Verdict,
-    VerdictState,
 )
 from claims.publishing.claimreview import Organisation, claim_review, ld_json_script
+from claims.publishing.freshness import answers_conditional_gets, public_desk
 
 INDEX_PAGE_SIZE = 30
 
-# What is public ------------------------------------------------------------------------
-
-
-def published_verdicts() -> QuerySet[Verdict]:
-    """Verdicts an editor approved and published (current ones and corrected ones)."""
-    return Verdict.objects.filter(state=VerdictState.APPROVED, published_at__isnull=False)
-
-
-def with_publication_dates(claims: QuerySet[Claim]) -> QuerySet[Claim]:
-    """Annotate claims with their first and latest verdict publication (or None)."""
-    public = published_verdicts().filter(claim=OuterRef("pk"))
-    return claims.annotate(
-        first_published_at=Subquery(
-            public.order_by("published_at", "pk").values("published_at")[:1]
-        ),
-        last_published_at=Subquery(
-            public.order_by("-published_at", "-pk").values("published_at")[:1]
-        ),
-    )
+# What is public: Claim.objects.published() and Verdict.objects.public() (claims.querysets).
 
 
 def published_claims() -> QuerySet[Claim]:
-    """Claims readers may see: published, with at least one published verdict."""
-    return with_publication_dates(Claim.objects.filter(status=ClaimStatus.PUBLISHED)).filter(
-        first_published_at__isnull=False
-    )
+    """Claims readers may see, with their first and latest publication dates."""
+    return Claim.objects.published().with_publication_dates()
 
 
 def is_public(claim: Claim) -> bool:
@@ -65,15 +43,10 @@ def is_public(claim: Claim) -> bool:
     return claim.status == ClaimStatus.PUBLISHED and claim.first_published_at is not None
 
 
-def public_verdicts() -> QuerySet[Verdict]:
-    """Published verdicts of claims that are public."""
-    return published_verdicts().filter(claim__in=published_claims().values("pk"))
-
-
 def with_fact_check_data(claims: QuerySet[Claim], *, citations: bool = True) -> QuerySet[Claim]:
     """Load what a fact-check shows, in a fixed number of queries."""
     verdicts = (
-        published_verdicts()
+        Verdict.objects.published()
         .select_related("rating__scale", "author", "approved_by")
         .prefetch_related("rating__scale__ratings")
         .order_by("published_at", "pk")
@@ -163,100 +136,11 @@ def fact_checks(request: HttpRequest, claims, *, show_names: bool) -> list[FactC
     return [fact_check(request, claim, show_names=show_names) for claim in claims]
 
 
-# Freshness: ETag and Last-Modified ----------------------------------------------------
-
-
-def _desk(request: HttpRequest) -> Desk:
-    if not hasattr(request, "_desk"):
-        request._desk = Desk.current()
-    return request._desk
-
-
-def _ratings_signature() -> list:
-    return list(
-        Rating.objects.order_by("pk").values_list(
-            "pk",
-            "scale_id",
-            "scale__is_default",
-            "label",
-            "slug",
-            "position",
-            "definition",
-            "order",
-            "updated_at",
-            "scale__updated_at",
-        )
-    )
-
-
-def freshness(request: HttpRequest, claims: QuerySet[Claim], *, sources: bool = True):
-    """(last change, ETag) of a page built from these published claims, their published
-    verdicts (and sources), the desk settings and the rating scale; (None, None) when
-    nothing is public, so that no validator says anything about unpublished work.
-
-    Computed once per request: the condition decorator asks for both.
-    """
-    key = (str(claims.query), sources)
-    cache = request.__dict__.setdefault("_freshness", {})
-    if key in cache:
-        return cache[key]
-    published = Q(verdicts__state=VerdictState.APPROVED, verdicts__published_at__isnull=False)
-    counts = {
-        "n_claims": Count("pk", distinct=True),
-        "n_verdicts": Count("verdicts", filter=published, distinct=True),
-    }
-    moments = {
-        "t_claim": Max("updated_at"),
-        "t_verdict": Max("verdicts__updated_at", filter=published),
-        "t_article": Max("article__updated_at"),
-        "t_article_publisher": Max("article__publisher__updated_at"),
-    }
-    if sources:
-        counts["n_citations"] = Count("citations", distinct=True)
-        moments |= {
-            "t_citation": Max("citations__updated_at"),
-            "t_source": Max("citations__source__updated_at"),
-            "t_publisher": Max("citations__source__publisher__updated_at"),
-        }
-    values = claims.filter(status=ClaimStatus.PUBLISHED).order_by().aggregate(**counts, **moments)
-    if not values["n_verdicts"]:
-        cache[key] = (None, None)
-        return cache[key]
-    desk, ratings = _desk(request), _ratings_signature()
-    signature = repr((sorted(values.items()), desk.show_reviewer_names, ratings))
-    # Renaming a rating or changing the desk's settings changes pages too: a client that
-    # sends only If-Modified-Since must not be told nothing changed.
-    last_change = max(
-        [values[name] for name in moments if values[name]]
-        + [desk.updated_at]
-        + [moment for rating in ratings for moment in rating[-2:]]
-    )
-    cache[key] = (last_change, hashlib.sha256(signature.encode()).hexdigest()[:32])
-    return cache[key]
-
-
-def every_claim(**kwargs) -> QuerySet[Claim]:
-    """The claims the index and the feeds are built from (only the published ones count)."""
-    return Claim.objects.all()
-
-
-def fresh_as(claims_for, *, sources: bool = True):
-    """condition() with validators from freshness() of the claims a page is built from."""
-
-    def etag(request, *args, **kwargs):
-        return freshness(request, claims_for(*args, **kwargs), sources=sources)[1]
-
-    def last_modified(request, *args, **kwargs):
-        return freshness(request, claims_for(*args, **kwargs), sources=sources)[0]
-
-    return condition(etag_func=etag, last_modified_func=last_modified)
-
-
 # Pages ---------------------------------------------------------------------------------
 
 
 @require_safe
-@fresh_as(every_claim, sources=False)
+@answers_conditional_gets
 def index(request: HttpRequest):
     """Recent fact-checks, the latest publication (or correction) first."""
     claims = with_fact_check_data(
@@ -282,7 +166,7 @@ def index(request: HttpRequest):
 
 
 @require_safe
-@fresh_as(lambda article_id: Claim.objects.filter(article_id=article_id))
+@answers_conditional_gets
 def article_report(request: HttpRequest, article_id: int):
     """An article's published fact-checks with their verdicts, reasoning and sources."""
     article = get_object_or_404(Article.objects.select_related("publisher"), pk=article_id)
@@ -292,7 +176,7 @@ def article_report(request: HttpRequest, article_id: int):
     if not claims:
         # The desk's work on an article stays private until something is published.
         raise Http404("No published fact-checks for this article.")
-    desk = _desk(request)
+    desk = public_desk(request)
     checks = fact_checks(request, claims, show_names=desk.show_reviewer_names)
     return render(
         request,
@@ -309,11 +193,11 @@ def article_report(request: HttpRequest, article_id: int):
 
 
 @require_safe
-@fresh_as(lambda claim_id: Claim.objects.filter(pk=claim_id))
+@answers_conditional_gets
 def fact_check_detail(request: HttpRequest, claim_id: int):
     """One published fact-check, with its ClaimReview JSON-LD."""
     claim = get_object_or_404(with_fact_check_data(published_claims()), pk=claim_id)
-    desk = _desk(request)
+    desk = public_desk(request)
     check = fact_check(request, claim, show_names=desk.show_reviewer_names)
     return render(
         request,
@@ -327,17 +211,12 @@ def fact_check_detail(request: HttpRequest, claim_id: int):
     )
 
 
-def _methodology_etag(request):
-    signature = repr((_ratings_signature(), _desk(request).show_reviewer_names))
-    return hashlib.sha256(signature.encode()).hexdigest()[:32]
-
-
 @require_safe
-@condition(etag_func=_methodology_etag)
+@answers_conditional_gets
 def methodology(request: HttpRequest):
     """How the desk rates claims and corrects its fact-checks."""
     ratings = list(
-        Rating.objects.filter(scale__is_default=True)
+        Rating.objects.default_scale()
         .select_related("scale")
         # The scale from true to false, then the labels off the scale.
         .order_by(F("position").desc(nulls_last=True), "order")

@@ -4,6 +4,10 @@ w3lib (Scrapy's URL library) does the heavy lifting: lower-case host, IDNA, perc
 encoding, dot segments, sorted query parameters, no fragment. On top of it this module
 refuses anything but http/https and credentials, drops default ports and removes
 tracking parameters, so that one document is one Source however it was linked.
+
+A URL is canonicalised once, where it enters the desk (a form field, a CSV cell, the
+importer, the demo data): canonical_url() returns a CanonicalURL, and the functions further
+in (editing.source_for_url, Source.save, the publisher lookup) take that value as it is.
 """
 
 from dataclasses import dataclass
@@ -34,6 +38,16 @@ TRACKING_PARAMS = frozenset(
     }
 )
 MAX_URL_LENGTH = 2000
+
+
+class CanonicalURL(str):
+    """A URL as canonical_url() returned it: code further in trusts it as canonical.
+
+    Only canonical_url() makes one (and Source, for URLs read back from the database,
+    which were canonical when stored).
+    """
+
+    __slots__ = ()
 
 
 class UnsafeURL(ValueError):
@@ -80,7 +94,7 @@ def checked_url(url: str) -> CheckedURL:
     return CheckedURL(scheme, host, port, parts)
 
 
-def canonical_url(url: str) -> str:
+def canonical_url(url: str) -> CanonicalURL:
     """The canonical form of an http(s) URL, or UnsafeURL with a message for a person."""
     checked = checked_url(url)
     scheme, host, port, parts = checked.scheme, checked.host, checked.port, checked.parts
@@ -100,7 +114,7 @@ def canonical_url(url: str) -> str:
         raise UnsafeURL(f"This is not a valid URL ({error}).") from error
     if len(canonical) > MAX_URL_LENGTH:
         raise UnsafeURL(f"URLs longer than {MAX_URL_LENGTH} characters are not accepted.")
-    return canonical
+    return CanonicalURL(canonical)
 
 
 def safe_link(url: str) -> str:

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from claims.models import Publisher, PublisherDomain, Reliability, Source, SourceKind
-from claims.sources.canonical import UnsafeURL, canonical_url
+from claims.sources.canonical import CanonicalURL, UnsafeURL, canonical_url
 from claims.sources.publishers import publisher_for_url
 
 PUBLISHER_COLUMNS = [
@@ -319,6 +319,20 @@ class _Library:
             self.publishers[publisher.name.casefold()].append(publisher)
         self.sources: dict[str, Source | None] = {}
         self.publishers_by_host: dict[str, Publisher | None] = {}
+        self.canonical_urls: dict[str, CanonicalURL | str] = {}
+
+    def canonical_url(self, url: str) -> CanonicalURL:
+        """canonical_url() of a url cell, once per distinct cell (the prefetch and the row
+        both ask); UnsafeURL as it raised."""
+        if url not in self.canonical_urls:
+            try:
+                self.canonical_urls[url] = canonical_url(url)
+            except UnsafeURL as error:
+                self.canonical_urls[url] = str(error)
+        found = self.canonical_urls[url]
+        if not isinstance(found, CanonicalURL):
+            raise UnsafeURL(found)
+        return found
 
     def publishers_named(self, name: str) -> list[Publisher]:
         return self.publishers.get(name.casefold(), [])
@@ -355,7 +369,7 @@ def _run(kind: str, rows: list[tuple[int, dict]], apply_row, label_column: str, 
     with transaction.atomic():
         library = _Library()
         if kind == "sources":
-            library.prefetch_sources(_canonical_urls(rows))
+            library.prefetch_sources(_canonical_urls(rows, library))
         for line, record in rows:
             cells = _cells(record)
             label = cells.get(label_column, "")
@@ -376,11 +390,11 @@ def _run(kind: str, rows: list[tuple[int, dict]], apply_row, label_column: str, 
     return report
 
 
-def _canonical_urls(rows: list[tuple[int, dict]]) -> list[str]:
+def _canonical_urls(rows: list[tuple[int, dict]], library: _Library) -> list[str]:
     urls = set()
     for _line, record in rows:
         with contextlib.suppress(UnsafeURL):
-            urls.add(canonical_url(unescape_cell(record.get("url", "")).strip()))
+            urls.add(library.canonical_url(_cells(record).get("url", "")))
     return sorted(urls)
 
 
@@ -458,7 +472,7 @@ def _apply_publisher(cells: dict[str, str], by, library: _Library):
 def _apply_source(cells: dict[str, str], by, library: _Library):
     errors: dict[str, str] = {}
     try:
-        url = canonical_url(cells.get("url", ""))
+        url = library.canonical_url(cells.get("url", ""))
     except UnsafeURL as error:
         raise RowRefused({"url": str(error)}) from None
     values: dict = {}

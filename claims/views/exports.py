@@ -1,6 +1,7 @@
 """Editors' exports of an article's claims with their statuses, verdicts and citations, as
 CSV (one row per claim, for spreadsheets) and JSON (everything nested). Desk members only:
-these include drafts, unpublished claims and reviewer names."""
+these include drafts, unpublished claims and reviewer names, but only the verdicts the
+member may see (none of a claim they are to cross-check)."""
 
 import csv
 
@@ -61,9 +62,9 @@ def _article_for_export(request: HttpRequest, article_id: int) -> tuple[Article,
         .prefetch_related(
             Prefetch(
                 "verdicts",
-                queryset=Verdict.objects.select_related("rating", "author", "approved_by").order_by(
-                    "created_at", "pk"
-                ),
+                queryset=Verdict.objects.visible_to(request.user)
+                .select_related("rating", "author", "approved_by")
+                .order_by("created_at", "pk"),
                 to_attr="all_verdicts",
             ),
             Prefetch(
@@ -162,7 +163,8 @@ def _citations_cell(citations: list[Citation]) -> str:
 @require_safe
 @login_required
 def article_csv(request: HttpRequest, article_id: int) -> HttpResponse:
-    """One row per claim: its latest verdict (any state) and its citations in one cell."""
+    """One row per claim: its latest verdict the user may see (any state) and its
+    citations in one cell."""
     article, claims = _article_for_export(request, article_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="article-{article.pk}-claims.csv"'

@@ -20,7 +20,6 @@ from claims.forms import (
 from claims.models import (
     Claim,
     ClaimStatus,
-    Desk,
     ExcerptCheck,
     Rating,
     Verdict,
@@ -173,16 +172,12 @@ def my_work(request):
     by_status = {}
     for claim in assigned:
         by_status.setdefault(claim.get_status_display(), []).append(claim)
-    waiting = []
-    if is_editor(user) or Desk.current().cross_checking:
-        waiting = list(
-            Verdict.objects.filter(state=VerdictState.SUBMITTED)
-            .exclude(author=user)
-            .select_related("claim__article", "rating", "author")
-            .order_by("submitted_at")
-        )
-        if not is_editor(user):
-            waiting = [v for v in waiting if v.cross_checked_by_id is None]
+    # The badge of the My work link counts the same rows: researching claims and these.
+    waiting = list(
+        Verdict.objects.awaiting(user)
+        .select_related("claim__article", "author")
+        .order_by("submitted_at")
+    )
     returned = list(
         Verdict.objects.filter(author=user, state=VerdictState.RETURNED)
         .select_related("claim__article", "rating")

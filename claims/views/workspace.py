@@ -31,26 +31,21 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def default_ratings() -> list[Rating]:
-    return list(Rating.objects.filter(scale__is_default=True))
+    return list(Rating.objects.default_scale())
 
 
 def workspace_context(request, article: Article, ratings: list[Rating]) -> dict:
-    """The article text with every claim marked, and the filtered claim list."""
+    """The article text with every claim marked, and the filtered claim list.
+
+    Verdicts count as the user may see them: a claim they are to cross-check shows (and
+    filters as) no verdict.
+    """
     filter_form = ClaimFilterForm(request.GET or None, ratings=ratings)
-    all_claims = list(
-        Claim.objects.filter(article=article)
-        .with_current_verdict()
-        .select_related("assignee")
-        .order_by("start", "end")
-    )
+    claims_here = Claim.objects.filter(article=article).with_current_verdict(request.user)
+    all_claims = list(claims_here.select_related("assignee").order_by("start", "end"))
     filters = filter_form.filters(request.user) if filter_form.is_bound else {}
     if any(filters.values()):
-        shown = set(
-            Claim.objects.filter(article=article)
-            .with_current_verdict()
-            .matching(**filters)
-            .values_list("pk", flat=True)
-        )
+        shown = set(claims_here.matching(**filters).values_list("pk", flat=True))
         claims = [claim for claim in all_claims if claim.pk in shown]
     else:
         claims = all_claims

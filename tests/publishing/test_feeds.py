@@ -160,10 +160,10 @@ def test_a_submitted_correction_is_not_in_the_feeds(client):
 @pytest.mark.parametrize("count", [1, 30])
 def test_feeds_run_constant_queries(client, django_assert_max_num_queries, count):
     publish_all(article_with_claims(count))
-    # Three for the validators (freshness, desk settings, rating scale), then the feed's.
-    with django_assert_max_num_queries(6):
+    # One for the public stamp, then the feed's.
+    with django_assert_max_num_queries(4):
         assert len(atom(client).entries) == count
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         assert len(client.get(JSON_FEED).json()["dataFeedElement"]) == count
 
 

@@ -545,8 +545,8 @@ def test_if_modified_since_in_the_past_gets_the_page(client):
 
 # Query counts ---------------------------------------------------------------------------
 
-# Freshness (ETag), desk settings and rating scale, then the page's own queries.
-PUBLIC_PAGE_QUERIES = 8
+# The public stamp (with the desk's settings), then the page's own queries.
+PUBLIC_PAGE_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [1, 25])
@@ -562,7 +562,7 @@ def test_public_pages_run_constant_queries(client, django_assert_max_num_queries
     for url in public_urls(claims[-1]):
         with django_assert_max_num_queries(PUBLIC_PAGE_QUERIES):
             assert client.get(url).status_code == 200
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         assert client.get(reverse("public:methodology")).status_code == 200
 
 

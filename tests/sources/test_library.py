@@ -11,6 +11,7 @@ from django.urls import reverse
 from claims import editing
 from claims.models import Citation, ExcerptCheck, FetchStatus, Publisher, Source
 from claims.sources import library
+from claims.sources.canonical import canonical_url
 from claims.sources.tasks import fetch_source
 from tests.factories import (
     CitationFactory,
@@ -139,7 +140,7 @@ def test_a_page_that_changed_since_it_was_cited_is_flagged(site):
 def test_new_sources_are_queued_for_fetching(django_capture_on_commit_callbacks):
     """A source created from a pasted URL is queued for the background fetch."""
     with django_capture_on_commit_callbacks(execute=True):
-        result = editing.source_for_url("https://news.example/queued", by=None)
+        result = editing.source_for_url(canonical_url("https://news.example/queued"), by=None)
     assert result.source.fetch_status == FetchStatus.PENDING
     from django.tasks import default_task_backend
 
@@ -153,9 +154,11 @@ def test_publisher_linked_by_registrable_domain():
     """Subdomains (www., edition., amp.) link a source to its publisher's domain."""
     domain = PublisherDomainFactory(domain="cnn.com")
     for host in ("www.cnn.com", "edition.cnn.com", "amp.cnn.com", "cnn.com"):
-        source = editing.source_for_url(f"https://{host}/story-{host}", by=None).source
+        source = editing.source_for_url(
+            canonical_url(f"https://{host}/story-{host}"), by=None
+        ).source
         assert source.publisher == domain.publisher
-    other = editing.source_for_url("https://notcnn.com/x", by=None).source
+    other = editing.source_for_url(canonical_url("https://notcnn.com/x"), by=None).source
     assert other.publisher is None
 
 

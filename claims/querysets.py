@@ -1,0 +1,153 @@
+"""Row-set rules: which claims, verdicts and ratings a question is about, written once.
+
+Views, feeds, the API, the exports and the "My work" badge ask these instead of filtering
+on their own, so that a rule (what is published, what a cross-checker may not see yet,
+what is waiting for someone) cannot drift between them.
+
+The blind cross-check lives here and nowhere else: a reviewer who is to cross-check a
+submitted verdict (cross-checking on, the verdict not yet cross-checked, not their own)
+sees no verdict of that claim, its rating and reasoning included, until they have rated it
+(`VerdictQuerySet.awaiting_cross_check_by`, used by `visible_to`).
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from claims import models as desk
+
+
+def _is_desk_member(user) -> bool:
+    # Imported here: claims.permissions imports the models, which import this module.
+    from claims.permissions import is_reviewer
+
+    return user is not None and is_reviewer(user)
+
+
+def _cross_checking_on() -> Exists:
+    """The desk's setting, read inside the query (the settings are a single row)."""
+    return Exists(desk.Desk.objects.filter(cross_checking=True))
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """Claims readers may see: published, with at least one published verdict."""
+        return self.filter(
+            Exists(desk.Verdict.objects.published().filter(claim=OuterRef("pk"))),
+            status=desk.ClaimStatus.PUBLISHED,
+        )
+
+    def visible_to(self, user):
+        """Every claim for desk members (reviewers, editors); the published ones otherwise."""
+        return self if _is_desk_member(user) else self.published()
+
+    def researched_by(self, user):
+        """Claims the user is researching: assigned to them and not yet submitted."""
+        return self.filter(assignee=user, status=desk.ClaimStatus.RESEARCHING)
+
+    def with_publication_dates(self):
+        """Annotate each claim with its first and latest verdict publication (or None)."""
+        public = desk.Verdict.objects.published().filter(claim=OuterRef("pk"))
+        return self.annotate(
+            first_published_at=Subquery(
+                public.order_by("published_at", "pk").values("published_at")[:1]
+            ),
+            last_published_at=Subquery(
+                public.order_by("-published_at", "-pk").values("published_at")[:1]
+            ),
+        )
+
+    def with_current_verdict(self, user=None):
+        """Annotate each claim with its latest verdict's rating and state (or None).
+
+        Given the user looking, only the verdicts they may see count, and `blind` says the
+        claim is one they are to cross-check (they see none of its verdicts, its history
+        or the claims checked before it). Without a user every verdict counts.
+        """
+        claims, verdicts = self, desk.Verdict.objects.all()
+        if user is not None:
+            verdicts = desk.Verdict.objects.visible_to(user)
+            to_cross_check = desk.Verdict.objects.awaiting_cross_check_by(user)
+            claims = claims.annotate(blind=Exists(to_cross_check.filter(claim=OuterRef("pk"))))
+        latest = verdicts.filter(claim=OuterRef("pk")).order_by("-pk")
+        return claims.annotate(
+            verdict_label=Subquery(latest.values("rating__label")[:1]),
+            verdict_slug=Subquery(latest.values("rating__slug")[:1]),
+            verdict_state=Subquery(latest.values("state")[:1]),
+        )
+
+    def matching(self, *, status="", kind="", verdict="", assignee=None, unassigned=False, q=""):
+        """Claims passing the workspace filters; empty values do not filter.
+
+        Filtering by verdict needs with_current_verdict() (given the user looking).
+        """
+        claims = self
+        if status:
+            claims = claims.filter(status=status)
+        if kind:
+            claims = claims.filter(kind=kind)
+        if verdict == "none":
+            claims = claims.filter(verdict_slug__isnull=True)
+        elif verdict:
+            claims = claims.filter(verdict_slug=verdict)
+        if unassigned:
+            claims = claims.filter(assignee__isnull=True)
+        elif assignee is not None:
+            claims = claims.filter(assignee=assignee)
+        for word in q.split()[:8]:
+            claims = claims.filter(
+                Q(statement__icontains=word)
+                | Q(quote__icontains=word)
+                | Q(claimant__icontains=word)
+            )
+        return claims
+
+
+class VerdictQuerySet(models.QuerySet):
+    def published(self):
+        """Verdicts an editor approved and published (current ones and corrected ones)."""
+        return self.filter(state=desk.VerdictState.APPROVED, published_at__isnull=False)
+
+    def public(self):
+        """What readers see: published verdicts of claims that are published."""
+        return self.published().filter(claim__status=desk.ClaimStatus.PUBLISHED)
+
+    def submitted(self):
+        return self.filter(state=desk.VerdictState.SUBMITTED)
+
+    def awaiting_cross_check(self):
+        """Submitted verdicts a second reviewer has still to rate (cross-checking on)."""
+        return self.submitted().filter(_cross_checking_on(), cross_checked_by__isnull=True)
+
+    def awaiting_cross_check_by(self, user):
+        """Verdicts this user is to cross-check: they may not see them, nor any verdict of
+        their claims, until they have rated the claim themselves."""
+        if not _is_desk_member(user):
+            return self.none()
+        return self.awaiting_cross_check().exclude(author=user)
+
+    def awaiting_approval(self):
+        """Submitted verdicts an editor may approve or send back now."""
+        return self.submitted().exclude(Q(_cross_checking_on()) & Q(cross_checked_by__isnull=True))
+
+    def awaiting(self, user):
+        """Verdicts waiting for this user, never their own: for editors those to approve;
+        for reviewers, with cross-checking on, those to cross-check."""
+        from claims.permissions import is_editor
+
+        if is_editor(user):
+            return self.awaiting_approval().exclude(author=user)
+        return self.awaiting_cross_check_by(user)
+
+    def visible_to(self, user):
+        """Verdicts this user may read: for desk members every verdict except those of the
+        claims they are to cross-check (blind); for anyone else the public ones."""
+        if not _is_desk_member(user):
+            return self.public()
+        blind = desk.Verdict.objects.awaiting_cross_check_by(user).values("claim")
+        return self.exclude(claim__in=blind)
+
+
+class RatingQuerySet(models.QuerySet):
+    def default_scale(self):
+        """The ratings of the desk's default scale: the ones reviewers choose from."""
+        return self.filter(scale__is_default=True)
