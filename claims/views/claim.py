@@ -46,7 +46,7 @@ from claims.views.workspace import HtmxHttpRequest, default_ratings, workspace_c
 @login_required
 @vary_on_headers("HX-Request")
 def claim_detail(request: HtmxHttpRequest, article_id: int, claim_id: int):
-    return render_claim(request, claim_or_404(article_id, claim_id))
+    return render_claim(request, claim_or_404(request, article_id, claim_id))
 
 
 @require_GET
@@ -57,7 +57,7 @@ def claim_section(request: HtmxHttpRequest, article_id: int, claim_id: int, sect
     load when opened), in the whole workspace with that section open otherwise."""
     if section not in SECTIONS:
         raise Http404("No such section.")
-    return render_claim(request, claim_or_404(article_id, claim_id), section=section)
+    return render_claim(request, claim_or_404(request, article_id, claim_id), section=section)
 
 
 @require_POST
@@ -185,7 +185,7 @@ def citation_delete(request: HtmxHttpRequest, article_id: int, claim_id: int, ci
 @login_required
 def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
     """Library sources matching what the reviewer types, to cite one in a click."""
-    claim = claim_or_404(article_id, claim_id)
+    claim = claim_or_404(request, article_id, claim_id)
     query = request.GET.get("source_q", "").strip()[:200]
     sources = []
     if len(query) >= 2:
@@ -209,7 +209,7 @@ def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
 @login_required
 def verdict_save(request: HtmxHttpRequest, article_id: int, claim_id: int):
     claim = editable_claim(request, article_id, claim_id)
-    ratings = Rating.objects.filter(scale__is_default=True)
+    ratings = Rating.objects.default_scale()
     form = VerdictForm(request.POST, ratings=ratings)
     if not form.is_valid():
         return render_claim(request, claim, status=422, verdict_form=form, section="verdict")
@@ -225,7 +225,7 @@ def verdict_save(request: HtmxHttpRequest, article_id: int, claim_id: int):
         data = request.POST.copy()
         data["version"] = error.current.version if error.current else ""
         kept = VerdictForm(data, ratings=ratings)
-        fresh = claim_or_404(article_id, claim_id)
+        fresh = claim_or_404(request, article_id, claim_id)
         return render_claim(
             request, fresh, status=409, conflict=error.current, verdict_form=kept, section="verdict"
         )
@@ -238,7 +238,7 @@ def verdict_save(request: HtmxHttpRequest, article_id: int, claim_id: int):
 @require_POST
 @login_required
 def comment_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
-    claim = claim_or_404(article_id, claim_id)
+    claim = claim_or_404(request, article_id, claim_id)
     if not can_comment(request.user, claim):
         raise PermissionDenied("You may not comment here.")
     form = CommentForm(request.POST)
@@ -252,7 +252,7 @@ def comment_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
 @login_required
 def source_refresh(request: HtmxHttpRequest, article_id: int, claim_id: int, source_id: int):
     """Fetch a cited source's page again (in the background)."""
-    claim = claim_or_404(article_id, claim_id)
+    claim = claim_or_404(request, article_id, claim_id)
     if not is_reviewer(request.user):
         raise PermissionDenied("Only reviewers refresh sources.")
     citation = get_object_or_404(

@@ -45,9 +45,11 @@ PANEL_TEMPLATE = "claims/claim_panel.html"
 VERDICT_STEPS = frozenset({"submit", "cross_check", "correct"})
 
 
-def claim_or_404(article_id: int, claim_id: int) -> Claim:
+def claim_or_404(request, article_id: int, claim_id: int) -> Claim:
+    """The claim, with its current verdict as this user may see it (and whether they are
+    to cross-check it blind)."""
     return get_object_or_404(
-        Claim.objects.select_related("article", "assignee").with_current_verdict(),
+        Claim.objects.select_related("article", "assignee").with_current_verdict(request.user),
         pk=claim_id,
         article_id=article_id,
     )
@@ -77,8 +79,9 @@ class Panel:
     @cached_property
     def blind(self) -> bool:
         """A cross-checker rates blind: no verdict, rating, timeline or earlier check of
-        the same words until they have recorded their own rating."""
-        return "cross_check" in self.transitions
+        the same words until they have recorded their own rating (the rule is
+        `VerdictQuerySet.awaiting_cross_check_by`)."""
+        return self.claim.blind
 
     @cached_property
     def can_edit(self) -> bool:
@@ -302,7 +305,7 @@ def _changed_sections(request, panel, section, status, flash, error, overrides):
 def done(request, claim: Claim, message: str, *, section: str | None = None) -> HttpResponse:
     """After a successful change: the fresh section(s) for htmx, a redirect otherwise."""
     if request.htmx:
-        fresh = claim_or_404(claim.article_id, claim.pk)
+        fresh = claim_or_404(request, claim.article_id, claim.pk)
         return render_claim(request, fresh, section=section, flash=message)
     messages.success(request, message)
     return redirect(claim)
@@ -311,7 +314,7 @@ def done(request, claim: Claim, message: str, *, section: str | None = None) -> 
 def refused(
     request, claim: Claim, message: str, *, status=422, section: str | None = None, **overrides
 ) -> HttpResponse:
-    fresh = claim_or_404(claim.article_id, claim.pk)
+    fresh = claim_or_404(request, claim.article_id, claim.pk)
     return render_claim(request, fresh, status=status, section=section, error=message, **overrides)
 
 
@@ -322,14 +325,14 @@ def conflict(
     data = form.data.copy()
     data["version"] = current.version
     kept = type(form)(data)
-    fresh = claim_or_404(claim.article_id, claim.pk)
+    fresh = claim_or_404(request, claim.article_id, claim.pk)
     return render_claim(
         request, fresh, status=409, section=section, conflict=current, **{form_name: kept}
     )
 
 
 def editable_claim(request, article_id: int, claim_id: int) -> Claim:
-    claim = claim_or_404(article_id, claim_id)
+    claim = claim_or_404(request, article_id, claim_id)
     if not can_edit_claim(request.user, claim):
         raise PermissionDenied("You may not change this claim.")
     return claim

@@ -93,8 +93,8 @@ def claim_transition(request: HtmxHttpRequest, article_id: int, claim_id: int, a
     """Take one workflow step; the workflow module decides whether this user may."""
     if action not in TRANSITION_MESSAGES:
         raise Http404("No such action.")
-    claim = claim_or_404(article_id, claim_id)
-    form = _transition_form(action, request.POST, Rating.objects.filter(scale__is_default=True))
+    claim = claim_or_404(request, article_id, claim_id)
+    form = _transition_form(action, request.POST, Rating.objects.default_scale())
     from_review = request.POST.get("from") == "review"
     if form is not None and not form.is_valid():
         if from_review:
@@ -118,7 +118,7 @@ def claim_transition(request: HtmxHttpRequest, article_id: int, claim_id: int, a
 @require_GET
 @login_required
 def claim_review(request, article_id: int, claim_id: int):
-    return review_page(request, claim_or_404(article_id, claim_id))
+    return review_page(request, claim_or_404(request, article_id, claim_id))
 
 
 def review_page(
