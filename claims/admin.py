@@ -9,9 +9,8 @@ workspace does.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -36,7 +35,7 @@ from claims.models import (
     Verdict,
     VerdictState,
 )
-from claims.permissions import can_edit_claim
+from claims.permissions import can_edit_claim, reviewers
 from claims.sources import library, library_csv
 
 DOMAIN_CHANGES_SHOWN = 20
@@ -375,21 +374,6 @@ def workflow_action(description: str):
 
 def claim_label(claim: Claim) -> str:
     return f"“{Truncator(claim.statement).chars(60)}”"
-
-
-def reviewers():
-    """Active users who may research claims (the permission is_reviewer asks for)."""
-    may_research = (
-        Q(is_superuser=True)
-        | Q(groups__permissions__codename="change_claim")
-        | Q(user_permissions__codename="change_claim")
-    )
-    return (
-        get_user_model()
-        .objects.filter(may_research, is_active=True)
-        .distinct()
-        .order_by("username")
-    )
 
 
 class DismissForm(forms.Form):

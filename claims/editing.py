@@ -1,9 +1,11 @@
 """The reviewer's edits to claims: text, splits and merges, citations, verdict drafts, comments.
 
-Every function takes the version the user's form was based on where a lost update is
-possible, locks the row, and raises EditConflict (carrying the current row) when someone
-else saved in between: nothing typed is silently overwritten. Every write goes through
-`save()`/`delete()` so that django-simple-history records it.
+Every function checks that `by` may make the edit (the predicates of claims/permissions.py,
+asked on the locked row; NotAllowed otherwise, which views answer with 403). It takes the
+version the user's form was based on where a lost update is possible, locks the row, and
+raises EditConflict (carrying the current row) when someone else saved in between:
+nothing typed is silently overwritten. Bad input raises EditRefused. Every write goes
+through `save()`/`delete()` so that django-simple-history records it, naming `by`.
 """
 
 from dataclasses import dataclass
@@ -24,6 +26,13 @@ from claims.models import (
     Stance,
     Verdict,
     VerdictState,
+)
+from claims.permissions import (
+    REVIEW_STATUSES,
+    can_add_claim,
+    can_comment,
+    can_edit_claim,
+    require,
 )
 from claims.sources.canonical import CanonicalURL
 from claims.sources.library import check_excerpt, queue_refresh
@@ -51,9 +60,29 @@ def locked_claim(claim: Claim, version: int | None = None) -> Claim:
     return current
 
 
+def _editable(claim: Claim, by, version: int | None = None) -> Claim:
+    """The claim's current row, locked, if `by` may edit it now; NotAllowed otherwise,
+    then EditConflict if its version is no longer `version`."""
+    current = locked_claim(claim)
+    require(can_edit_claim(by, current), "You may not change this claim.")
+    if version is not None and current.version != version:
+        raise EditConflict(current)
+    return current
+
+
+def recorded(obj, by):
+    """`obj`, with `by` named in the history record of its next save or delete.
+
+    The history middleware knows the user only during a request; the domain functions
+    also run from commands, tasks, the shell and tests, and `by` is who acted.
+    """
+    obj._history_user = by
+    return obj
+
+
 def _bump(claim: Claim, by) -> None:
     claim.version += 1
-    claim._history_user = by
+    recorded(claim, by)
 
 
 @transaction.atomic
@@ -61,12 +90,12 @@ def edit_claim(
     claim: Claim, *, by, version: int, statement: str, claimant: str, kind: str
 ) -> Claim:
     """Change a claim's statement, claimant and kind."""
+    current = _editable(claim, by, version)
     statement = statement.strip()
     if not statement:
         raise EditRefused("The statement cannot be empty.")
     if kind not in ClaimKind.values:
         raise EditRefused("Choose a kind from the list.")
-    current = locked_claim(claim, version)
     current.statement, current.claimant, current.kind = statement, claimant.strip(), kind
     _bump(current, by)
     current.save()
@@ -89,7 +118,7 @@ def split_claim(claim: Claim, *, by, version: int, at: int) -> tuple[Claim, Clai
     The first part keeps the claim's identity (citations, verdicts and comments); the
     second is a new claim added by hand with the same status.
     """
-    current = locked_claim(claim, version)
+    current = _editable(claim, by, version)
     if at not in split_points(current.quote):
         raise EditRefused("Split between two words of the claim's text.")
     body = current.article.body
@@ -112,8 +141,7 @@ def split_claim(claim: Claim, *, by, version: int, at: int) -> tuple[Claim, Clai
     current.statement = current.quote.strip()
     _bump(current, by)
     current.save()
-    second._history_user = by
-    second.save()
+    recorded(second, by).save()
     return current, second
 
 
@@ -133,8 +161,12 @@ def merge_claims(claims: list[Claim], *, by) -> Claim:
         raise EditRefused("One of the claims no longer exists.")
     if len({claim.article_id for claim in locked}) != 1:
         raise EditRefused("Only claims of the same article can be merged.")
-    if any(claim.status in (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED) for claim in locked):
+    if any(claim.status in REVIEW_STATUSES for claim in locked):
         raise EditRefused("Claims in review or published cannot be merged.")
+    require(
+        all(can_edit_claim(by, claim) for claim in locked),
+        "You may not change one of these claims.",
+    )
     locked.sort(key=lambda claim: (claim.start, claim.end))
     kept, others = locked[0], locked[1:]
     article = kept.article
@@ -144,20 +176,16 @@ def merge_claims(claims: list[Claim], *, by) -> Claim:
     for other in others:
         for citation in other.citations.all():
             if citation.source_id in cited:
-                citation._history_user = by
-                citation.delete()
+                recorded(citation, by).delete()
                 continue
             citation.claim = kept
-            citation._history_user = by
-            citation.save()
+            recorded(citation, by).save()
             cited.add(citation.source_id)
         for verdict in other.verdicts.all():
             verdict.claim = kept
-            verdict._history_user = by
-            verdict.save()
+            recorded(verdict, by).save()
         other.comments.update(claim=kept)
-        other._history_user = by
-        other.delete()
+        recorded(other, by).delete()
     kept.anchor_to(article.body, start, end, body_hash=article.body_hash)
     kept.statement = " ".join(claim.statement for claim in locked)
     if kept.status == ClaimStatus.DETECTED:
@@ -184,6 +212,7 @@ def add_claim(
     Browser offsets are UTF-16 code units; they are converted to code points and must
     cover exactly `quote`. Without offsets the quote must occur exactly once.
     """
+    require(can_add_claim(by), "Only reviewers add claims.")
     body = article.body
     if not quote.strip():
         raise EditRefused("Select the words of the claim in the article text.")
@@ -228,8 +257,7 @@ def add_claim(
         claim.anchor_to(body, start, end, body_hash=article.body_hash)
     except SpanError as error:
         raise EditRefused(str(error)) from error
-    claim._history_user = by
-    claim.save()
+    recorded(claim, by).save()
     return claim
 
 
@@ -254,7 +282,7 @@ def source_for_url(url: CanonicalURL, *, by, title: str = "") -> SourceResult:
         publisher=publisher_for_url(canonical),
         created_by=by,
     )
-    source._history_user = by
+    recorded(source, by)
     try:
         with transaction.atomic():
             source.save()
@@ -270,6 +298,7 @@ def cite_source(
     claim: Claim, *, by, source: Source, stance: str, excerpt: str = "", note: str = ""
 ) -> Citation:
     """Attach a source to a claim with its stance, the excerpt that matters and a note."""
+    current = _editable(claim, by)
     if stance not in Stance.values:
         raise EditRefused("Choose whether the source supports, refutes or adds context.")
     if Citation.objects.filter(claim=claim, source=source).exists():
@@ -283,30 +312,29 @@ def cite_source(
         added_by=by,
     )
     check_excerpt(citation, source)
-    citation._history_user = by
-    citation.save()
-    _touch(claim, by)
+    recorded(citation, by).save()
+    _touch(claim, current, by)
     return citation
 
 
 @transaction.atomic
 def remove_citation(citation: Citation, *, by) -> dict:
     """Remove a citation; return what is needed to put it back (the undo)."""
+    current = _editable(citation.claim, by)
     undo = {
         "source": citation.source_id,
         "stance": citation.stance,
         "excerpt": citation.excerpt,
         "note": citation.note,
     }
-    citation._history_user = by
-    citation.delete()
-    _touch(citation.claim, by)
+    recorded(citation, by).delete()
+    _touch(citation.claim, current, by)
     return undo
 
 
-def _touch(claim: Claim, by) -> None:
-    """Raise a claim's version after a change to what hangs off it."""
-    current = Claim.objects.select_for_update().get(pk=claim.pk)
+def _touch(claim: Claim, current: Claim, by) -> None:
+    """Raise a claim's version (`current`, its locked row) after a change to what hangs
+    off it."""
     _bump(current, by)
     current.save(update_fields=["version", "updated_at"])
     claim.version = current.version
@@ -321,9 +349,9 @@ def save_verdict_draft(
     `version` is the draft's version the form was based on (None for a new draft). A
     claim that is still only detected is accepted by drafting a verdict on it.
     """
+    current_claim = _editable(claim, by)
     if rating.scale_id != _default_scale_id():
         raise EditRefused("Choose a rating from the desk's scale.")
-    current_claim = Claim.objects.select_for_update().get(pk=claim.pk)
     draft = (
         Verdict.objects.select_for_update()
         .filter(claim=claim, author=by, state=VerdictState.DRAFT)
@@ -339,8 +367,7 @@ def save_verdict_draft(
     else:
         draft.version += 1
     draft.rating, draft.reasoning = rating, reasoning.strip()
-    draft._history_user = by
-    draft.save()
+    recorded(draft, by).save()
     if current_claim.status == ClaimStatus.DETECTED:
         current_claim.status = ClaimStatus.ACCEPTED
     _bump(current_claim, by)
@@ -357,6 +384,7 @@ def _default_scale_id() -> int:
 
 @transaction.atomic
 def add_comment(claim: Claim, *, by, body: str) -> Comment:
+    require(can_comment(by, claim), "You may not comment here.")
     body = body.strip()
     if not body:
         raise EditRefused("Write something before posting a comment.")

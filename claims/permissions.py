@@ -1,23 +1,54 @@
-"""Who may do what: questions the views ask before they act or show anything.
+"""Who may do what: the predicates every permission check asks, and the refusal.
+
+The rule: the domain functions check `by`. Every function of claims/editing.py and
+claims/workflow.py that changes a claim, its citations, verdicts or comments asks these
+predicates about the user it was given, on the rows it has locked, and raises NotAllowed
+(TransitionRefused for the workflow) when the answer is no; a view answers 403. So a
+command, a task or the admin calling a domain function is checked exactly as a view is.
+Views may ask the same predicates early (to answer 403 before reading a form, or to
+decide what to show, never a rule of their own): a partial rendered for htmx skips the
+rest of the page, so a template never decides a permission.
 
 Roles are Django groups (Reviewer, Editor, Admin; created by a migration) whose
-permissions these functions read. Templates never decide permissions: a partial rendered
-for htmx skips the rest of the page, so every check lives here and is asked in the view.
+permissions these functions read.
 """
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from claims.models import Claim, ClaimStatus
 
-# Claims in these statuses are closed to ordinary edits: a published claim changes only
-# through a correction, a claim in review only through the editor.
-LOCKED_STATUSES = frozenset({ClaimStatus.PUBLISHED, ClaimStatus.IN_REVIEW})
+# A claim in these statuses has a verdict in review or published. Editors review it (the
+# workflow's review transitions start from here), and ordinary edits are closed: a claim
+# in review changes only through the editor, a published one only through a correction.
+REVIEW_STATUSES = frozenset({ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED})
+
+
+class NotAllowed(PermissionDenied):
+    """The user may not do this (now); the message says why. A PermissionDenied, so a
+    view that does not catch it answers 403 with the message."""
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def _active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
 
 
 def is_reviewer(user) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm("claims.change_claim")
+    return _active(user) and user.has_perm("claims.change_claim")
 
 
 def is_editor(user) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm("claims.approve_verdict")
+    return _active(user) and user.has_perm("claims.approve_verdict")
+
+
+def may_assign_others(user) -> bool:
+    return is_editor(user) and user.has_perm("claims.assign_claim")
 
 
 def can_work_on(user, claim: Claim) -> bool:
@@ -29,16 +60,29 @@ def can_work_on(user, claim: Claim) -> bool:
 
 def can_edit_claim(user, claim: Claim) -> bool:
     """May change the claim's text, citations and draft verdict now."""
-    return claim.status not in LOCKED_STATUSES and can_work_on(user, claim)
+    return claim.status not in REVIEW_STATUSES and can_work_on(user, claim)
 
 
-def can_assign(user, claim: Claim, to) -> bool:
-    """Reviewers take unassigned claims for themselves; editors assign anyone."""
-    if is_editor(user) and user.has_perm("claims.assign_claim"):
-        return is_reviewer(to)
-    return to.pk == user.pk and is_reviewer(user) and claim.assignee_id in (None, user.pk)
+def can_add_claim(user) -> bool:
+    return is_reviewer(user)
 
 
 def can_comment(user, claim: Claim) -> bool:
     """Everyone on the desk may discuss any claim."""
-    return user.is_authenticated and user.is_active and user.has_perm("claims.add_comment")
+    return _active(user) and user.has_perm("claims.add_comment")
+
+
+def reviewers():
+    """Active users who may research claims (the permission is_reviewer asks for): the
+    people a claim can be assigned to."""
+    may_research = (
+        Q(is_superuser=True)
+        | Q(groups__permissions__codename="change_claim")
+        | Q(user_permissions__codename="change_claim")
+    )
+    return (
+        get_user_model()
+        .objects.filter(may_research, is_active=True)
+        .distinct()
+        .order_by("username")
+    )

@@ -120,8 +120,11 @@ class VerdictQuerySet(models.QuerySet):
 
     def awaiting_cross_check_by(self, user):
         """Verdicts this user is to cross-check: they may not see them, nor any verdict of
-        their claims, until they have rated the claim themselves."""
-        if not _is_desk_member(user):
+        their claims, until they have rated the claim themselves. Editors do not
+        cross-check: they approve, beside the verdict and its evidence."""
+        from claims.permissions import is_editor
+
+        if not _is_desk_member(user) or is_editor(user):
             return self.none()
         return self.awaiting_cross_check().exclude(author=user)
 

@@ -392,7 +392,7 @@ def test_review_and_public_pages_are_accessible(browser: Browser, live_server, d
     users = get_user_model().objects
     reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
     claim = Claim.objects.get(article=desk, quote__contains="one million artillery")
-    workflow.assign(claim, by=reviewer, to=reviewer)
+    workflow.take(claim, by=reviewer)
     editing.save_verdict_draft(
         claim, by=reviewer, rating=default_rating("mostly-true"), reasoning="NIS.", version=None
     )

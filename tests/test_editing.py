@@ -1,7 +1,8 @@
 import pytest
 
 from claims import editing
-from claims.models import Citation, Claim, ClaimOrigin, ClaimStatus, Source, Verdict
+from claims.models import Citation, Claim, ClaimOrigin, ClaimStatus, Comment, Source, Verdict
+from claims.permissions import NotAllowed
 from claims.sources.canonical import UnsafeURL, canonical_url
 from tests.factories import (
     ArticleFactory,
@@ -106,7 +107,7 @@ def test_merge_refuses_claims_of_different_articles(reviewer):
         editing.merge_claims([ClaimFactory(), ClaimFactory()], by=reviewer)
 
 
-def test_add_claim_from_browser_offsets():
+def test_add_claim_from_browser_offsets(reviewer):
     """UTF-16 offsets from the browser become code-point offsets over the same words."""
     body = "🎉 Party: Seoul said 5 shells fell. Other words."
     article = ArticleFactory(body=body)
@@ -114,7 +115,7 @@ def test_add_claim_from_browser_offsets():
     start_utf16 = len(body[: body.index(quote)].encode("utf-16-le")) // 2
     claim = editing.add_claim(
         article,
-        by=UserFactory(),
+        by=reviewer,
         quote=quote,
         start_utf16=start_utf16,
         end_utf16=start_utf16 + len(quote),
@@ -125,23 +126,23 @@ def test_add_claim_from_browser_offsets():
     assert claim.status == ClaimStatus.ACCEPTED
 
 
-def test_add_claim_refuses_offsets_that_do_not_match():
+def test_add_claim_refuses_offsets_that_do_not_match(reviewer):
     """Offsets that do not cover the quoted words are refused."""
     article = ArticleFactory(body="Seoul said 5 shells fell.")
     with pytest.raises(editing.EditRefused, match="not at that place"):
-        editing.add_claim(article, by=UserFactory(), quote="shells", start_utf16=0, end_utf16=6)
+        editing.add_claim(article, by=reviewer, quote="shells", start_utf16=0, end_utf16=6)
     with pytest.raises(editing.EditRefused):
-        editing.add_claim(article, by=UserFactory(), quote="shells", start_utf16=0, end_utf16=9999)
+        editing.add_claim(article, by=reviewer, quote="shells", start_utf16=0, end_utf16=9999)
 
 
-def test_add_claim_by_pasted_words_needs_them_once():
+def test_add_claim_by_pasted_words_needs_them_once(reviewer):
     """Without offsets the words must appear exactly once in the article."""
     article = ArticleFactory(body="Yes said Park. Yes said Blinken.")
     with pytest.raises(editing.EditRefused, match="2 times"):
-        editing.add_claim(article, by=UserFactory(), quote="Yes said")
+        editing.add_claim(article, by=reviewer, quote="Yes said")
     with pytest.raises(editing.EditRefused, match="not in the article"):
-        editing.add_claim(article, by=UserFactory(), quote="No said")
-    claim = editing.add_claim(article, by=UserFactory(), quote=" said Park.")
+        editing.add_claim(article, by=reviewer, quote="No said")
+    claim = editing.add_claim(article, by=reviewer, quote=" said Park.")
     assert claim.quote == "said Park."
 
 
@@ -226,3 +227,65 @@ def test_comment_must_not_be_empty(claim, reviewer):
     with pytest.raises(editing.EditRefused):
         editing.add_comment(claim, by=reviewer, body="   ")
     assert editing.add_comment(claim, by=reviewer, body=" Check NIS. ").body == "Check NIS."
+
+
+def neighbour(claim):
+    """Another claim of the same article, to merge with."""
+    return Claim.objects.filter(article=claim.article).exclude(pk=claim.pk).first() or (
+        ClaimFactory(article=claim.article, start=0, end=10)
+    )
+
+
+EDITS = {
+    "edit_claim": lambda claim, by: editing.edit_claim(
+        claim, by=by, version=claim.version, statement="New", claimant="", kind="other"
+    ),
+    "split_claim": lambda claim, by: editing.split_claim(
+        claim, by=by, version=claim.version, at=claim.quote.index("and Hamas")
+    ),
+    "merge_claims": lambda claim, by: editing.merge_claims([claim, neighbour(claim)], by=by),
+    "add_claim": lambda claim, by: editing.add_claim(claim.article, by=by, quote="Seoul said"),
+    "cite_source": lambda claim, by: editing.cite_source(
+        claim, by=by, source=SourceFactory(), stance="supports"
+    ),
+    "remove_citation": lambda claim, by: editing.remove_citation(
+        CitationFactory(claim=claim), by=by
+    ),
+    "save_verdict_draft": lambda claim, by: editing.save_verdict_draft(
+        claim, by=by, rating=default_rating(), reasoning="R", version=None
+    ),
+    "add_comment": lambda claim, by: editing.add_comment(claim, by=by, body="Hello"),
+}
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_edits_refuse_a_user_without_a_role(claim, name):
+    """Called directly, every edit refuses a user without a role and changes nothing."""
+    before = Claim.objects.get(pk=claim.pk)
+    with pytest.raises(NotAllowed):
+        EDITS[name](claim, UserFactory())
+    after = Claim.objects.get(pk=claim.pk)
+    assert (after.statement, after.version) == (before.statement, before.version)
+    assert not Verdict.objects.exists()
+    assert not Comment.objects.exists()
+    assert Claim.objects.count() <= 2  # the claim, and the one merge_claims made to ask
+
+
+@pytest.mark.parametrize("name", sorted(set(EDITS) - {"add_claim", "add_comment"}))
+def test_edits_refuse_someone_elses_claim_and_claims_in_review(claim, other_reviewer, name):
+    """A reviewer may not edit a claim assigned to someone else, nor one in review."""
+    Claim.objects.filter(pk=claim.pk).update(assignee=UserFactory(roles=["Reviewer"]))
+    claim.refresh_from_db()
+    with pytest.raises(NotAllowed, match="You may not change"):
+        EDITS[name](claim, other_reviewer)
+    Claim.objects.filter(pk=claim.pk).update(assignee=None, status=ClaimStatus.IN_REVIEW)
+    claim.refresh_from_db()
+    with pytest.raises((NotAllowed, editing.EditRefused)):
+        EDITS[name](claim, other_reviewer)
+    assert Claim.objects.get(pk=claim.pk).version == claim.version
+
+
+@pytest.mark.parametrize("name", EDITS)
+def test_edits_are_allowed_to_the_reviewer_working_on_the_claim(claim, reviewer, name):
+    """The same calls succeed for a reviewer who may work on the claim."""
+    EDITS[name](claim, reviewer)

@@ -76,12 +76,13 @@ MATRIX = {
         EVERYONE_BUT_ANONYMOUS,
     ),
     "release": (ClaimStatus.RESEARCHING, "post", transition("release"), {}, ASSIGNEE_AND_EDITORS),
+    "take": (ClaimStatus.ACCEPTED, "post", transition("assign_self"), {}, EVERYONE_BUT_ANONYMOUS),
     "assign": (
         ClaimStatus.ACCEPTED,
         "post",
         transition("assign"),
         {"assignee": "REVIEWER"},
-        ASSIGNEE_AND_EDITORS,
+        EDITORS_ONLY,
     ),
     "dismiss": (
         ClaimStatus.ACCEPTED,

@@ -118,7 +118,7 @@ def test_carry_a_claim_from_detected_to_published_and_correct_it(reviewer, edito
     claim = ClaimFactory(status=ClaimStatus.DETECTED)
     well_sourced(claim)
     workflow.accept(claim, by=reviewer)
-    workflow.assign(claim, by=reviewer, to=reviewer)
+    workflow.take(claim, by=reviewer)
     editing.save_verdict_draft(
         claim, by=reviewer, rating=default_rating("true"), reasoning="NIS says so.", version=None
     )
@@ -173,9 +173,9 @@ def test_send_back_needs_a_comment_and_records_it(reviewer, editor):
 def test_reviewer_self_assigns_only_unassigned_claims(reviewer, other_reviewer, editor):
     """A reviewer takes an unassigned claim, not someone else's; editors assign anyone."""
     claim = claim_in(ClaimStatus.ACCEPTED)
-    workflow.assign(claim, by=reviewer, to=reviewer)
+    workflow.take(claim, by=reviewer)
     with pytest.raises(workflow.TransitionRefused):
-        workflow.assign(claim, by=other_reviewer, to=other_reviewer)
+        workflow.take(claim, by=other_reviewer)
     with pytest.raises(workflow.TransitionRefused):
         workflow.assign(claim, by=reviewer, to=other_reviewer)
     workflow.assign(claim, by=editor, to=other_reviewer)
@@ -271,3 +271,89 @@ def test_available_transitions_follow_role_and_status(reviewer, other_reviewer, 
     }
     nobody = UserFactory()
     assert workflow.available_transitions(nobody, fresh, [], desk) == set()
+
+
+def correction_of(claim, by, rating="mostly-true"):
+    return workflow.correct(
+        claim, by=by, rating=default_rating(rating), reasoning="NIS update", note="New figure"
+    )
+
+
+def test_correction_without_cross_checking_goes_straight_to_approval(reviewer, editor):
+    """With cross-checking off, an editor approves a correction as soon as it is proposed."""
+    claim = claim_in(ClaimStatus.PUBLISHED, assignee=reviewer, author=reviewer)
+    correction = correction_of(claim, reviewer)
+    workflow.approve(claim, by=editor)
+    correction.refresh_from_db()
+    assert correction.state == VerdictState.APPROVED
+
+
+def test_correction_is_cross_checked_then_approved(reviewer, other_reviewer, editor):
+    """With cross-checking on, a correction waits for a second reviewer, then is approved."""
+    Desk.objects.update(cross_checking=True)
+    claim = claim_in(ClaimStatus.PUBLISHED, assignee=reviewer, author=reviewer)
+    correction = correction_of(claim, reviewer)
+    with pytest.raises(workflow.TransitionRefused, match="second reviewer's cross-check"):
+        workflow.approve(claim, by=editor)
+    workflow.cross_check(claim, by=other_reviewer, rating=default_rating("mostly-true"))
+    workflow.approve(claim, by=editor)
+    correction.refresh_from_db()
+    assert (correction.state, correction.cross_checked_by) == (
+        VerdictState.APPROVED,
+        other_reviewer,
+    )
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.PUBLISHED
+
+
+def test_differing_cross_check_returns_the_correction_and_keeps_the_published_verdict(
+    reviewer, other_reviewer
+):
+    """A cross-check that differs on a correction sends the correction back to its author
+    with both ratings; the published verdict stays public, and nothing public moves."""
+    Desk.objects.update(cross_checking=True)
+    claim = claim_in(ClaimStatus.PUBLISHED, assignee=reviewer, author=reviewer)
+    published = claim.verdicts.get(state=VerdictState.APPROVED)
+    correction = correction_of(claim, reviewer)
+    before = Claim.objects.get(pk=claim.pk)
+    returned = workflow.cross_check(claim, by=other_reviewer, rating=default_rating("false"))
+    assert returned.pk == correction.pk
+    assert returned.state == VerdictState.RETURNED
+    assert "“False”" in returned.review_note
+    assert "“Mostly true”" in returned.review_note
+    assert "published verdict stays" in returned.review_note
+    after = Claim.objects.get(pk=claim.pk)
+    assert (after.status, after.updated_at) == (ClaimStatus.PUBLISHED, before.updated_at)
+    published.refresh_from_db()
+    assert published.state == VerdictState.APPROVED
+    # The author may propose the correction again.
+    verdicts = list(claim.verdicts.all())
+    assert "correct" in workflow.available_transitions(reviewer, after, verdicts, Desk.current())
+    correction_of(claim, reviewer, rating="false")
+
+
+def test_a_pending_cross_check_is_a_state_for_the_editor(reviewer, editor):
+    """While a cross-check is pending the editor is offered no approval but told why, and
+    is not offered the blind cross-check (they see the verdict on the review page)."""
+    Desk.objects.update(cross_checking=True)
+    claim = claim_in(ClaimStatus.IN_REVIEW, assignee=reviewer, author=reviewer)
+    offered = workflow.available_transitions(
+        editor, claim, list(claim.verdicts.all()), Desk.current()
+    )
+    assert offered == {"send_back"}
+    assert offered.waiting == ("Waiting for a second reviewer's cross-check",)
+    with pytest.raises(workflow.TransitionRefused, match="editors review"):
+        workflow.cross_check(claim, by=editor, rating=default_rating())
+
+
+def test_taking_a_claim_is_for_unassigned_claims_and_assigning_for_editors(
+    reviewer, other_reviewer, editor
+):
+    """A reviewer takes an unassigned claim, not their own again; only editors assign."""
+    claim = claim_in(ClaimStatus.ACCEPTED)
+    with pytest.raises(workflow.TransitionRefused, match="Only editors assign"):
+        workflow.assign(claim, by=reviewer, to=reviewer)
+    workflow.take(claim, by=reviewer)
+    with pytest.raises(workflow.TransitionRefused, match="yours"):
+        workflow.take(claim, by=reviewer)
+    workflow.assign(claim, by=editor, to=editor)
+    assert Claim.objects.get(pk=claim.pk).assignee == editor

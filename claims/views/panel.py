@@ -11,7 +11,6 @@ section whose content depends on it (facts, citations, verdict).
 from functools import cached_property
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +32,7 @@ from claims.forms import (
 )
 from claims.matching import similar_claims
 from claims.models import Claim, Desk, Rating, Stance, Verdict, VerdictState
-from claims.permissions import can_comment, can_edit_claim
+from claims.permissions import can_comment, can_edit_claim, reviewers
 from claims.sources.library import fetchable_sources
 from claims.timeline import claim_timeline
 from claims.views.workspace import default_ratings, workspace_context
@@ -98,6 +97,8 @@ def facts_context(panel: Panel) -> dict:
     return {
         "can_edit": panel.can_edit,
         "claim_steps": panel.transitions - VERDICT_STEPS,
+        # States shown instead of a button (a cross-check pending before approval).
+        "waiting": panel.transitions.waiting,
         "edit_form": ClaimEditForm(
             initial={
                 "statement": claim.statement,
@@ -336,12 +337,3 @@ def editable_claim(request, article_id: int, claim_id: int) -> Claim:
     if not can_edit_claim(request.user, claim):
         raise PermissionDenied("You may not change this claim.")
     return claim
-
-
-def reviewers():
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=["Reviewer", "Editor", "Admin"])
-        .distinct()
-        .order_by("username")
-    )

@@ -9,100 +9,37 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims import editing, workflow
 from claims.evidence import evidence_checklist
-from claims.forms import (
-    ApproveForm,
-    AssignForm,
-    CorrectionForm,
-    CrossCheckForm,
-    DismissForm,
-    SendBackForm,
-)
+from claims.forms import ApproveForm, SendBackForm
 from claims.models import (
     Claim,
     ClaimStatus,
+    Desk,
     ExcerptCheck,
-    Rating,
     Verdict,
     VerdictState,
 )
 from claims.permissions import is_editor
-from claims.views.panel import claim_or_404, conflict, done, refused, render_claim, reviewers
+from claims.views.panel import claim_or_404, conflict, done, refused, render_claim
 from claims.views.workspace import HtmxHttpRequest
-
-
-def _transition_form(action: str, data, ratings):
-    """The form a transition reads its input from, or None when it takes none."""
-    if action == "dismiss":
-        return DismissForm(data)
-    if action == "assign":
-        return AssignForm(data, reviewers=reviewers())
-    if action == "send_back":
-        return SendBackForm(data)
-    if action == "approve":
-        return ApproveForm(data)
-    if action == "cross_check":
-        return CrossCheckForm(data, ratings=ratings)
-    if action == "correct":
-        return CorrectionForm(data, ratings=ratings)
-    return None
-
-
-def _run_transition(action: str, claim: Claim, user, data: dict):
-    if action == "accept":
-        return workflow.accept(claim, by=user)
-    if action == "dismiss":
-        return workflow.dismiss(claim, by=user, reason=data["reason"], version=data.get("version"))
-    if action == "assign_self":
-        return workflow.assign(claim, by=user, to=user)
-    if action == "assign":
-        return workflow.assign(claim, by=user, to=data["assignee"])
-    if action == "release":
-        return workflow.release(claim, by=user)
-    if action == "submit":
-        return workflow.submit_for_review(claim, by=user)
-    if action == "cross_check":
-        return workflow.cross_check(claim, by=user, rating=data["rating"])
-    if action == "approve":
-        return workflow.approve(claim, by=user, override_reason=data["override_reason"])
-    if action == "send_back":
-        return workflow.send_back(claim, by=user, note=data["note"])
-    if action == "correct":
-        return workflow.correct(
-            claim, by=user, rating=data["rating"], reasoning=data["reasoning"], note=data["note"]
-        )
-    raise Http404("No such action.")
-
-
-TRANSITION_MESSAGES = {
-    "accept": "Claim accepted for checking.",
-    "dismiss": "Claim dismissed.",
-    "assign_self": "The claim is yours to research.",
-    "assign": "Claim assigned.",
-    "release": "Claim released.",
-    "submit": "Verdict submitted for review.",
-    "cross_check": "Cross-check recorded.",
-    "approve": "Verdict approved: the claim is published.",
-    "send_back": "Sent back to the reviewer.",
-    "correct": "Correction submitted for approval.",
-}
 
 
 @require_POST
 @login_required
 def claim_transition(request: HtmxHttpRequest, article_id: int, claim_id: int, action: str):
-    """Take one workflow step; the workflow module decides whether this user may."""
-    if action not in TRANSITION_MESSAGES:
+    """Take one workflow step, the row of workflow.TRANSITIONS named `action`; the
+    workflow decides whether this user may."""
+    transition = workflow.TRANSITIONS.get(action)
+    if transition is None:
         raise Http404("No such action.")
     claim = claim_or_404(request, article_id, claim_id)
-    form = _transition_form(action, request.POST, Rating.objects.default_scale())
+    form = transition.form(request.POST) if transition.form is not None else None
     from_review = request.POST.get("from") == "review"
     if form is not None and not form.is_valid():
         if from_review:
             return review_page(request, claim, form=form, status=422)
         return render_claim(request, claim, status=422, **{f"{action}_form": form})
-    data = form.cleaned_data if form is not None else {}
     try:
-        _run_transition(action, claim, request.user, data)
+        transition.take(claim, by=request.user, data=form.cleaned_data if form else {})
     except editing.EditConflict as error:
         return conflict(request, claim, f"{action}_form", form, error.current)
     except workflow.TransitionRefused as error:
@@ -110,9 +47,9 @@ def claim_transition(request: HtmxHttpRequest, article_id: int, claim_id: int, a
             return review_page(request, claim, error=str(error), form=form, status=403)
         return refused(request, claim, str(error), status=403, **{f"{action}_form": form})
     if from_review:
-        messages.success(request, TRANSITION_MESSAGES[action])
+        messages.success(request, transition.message)
         return redirect(claim)
-    return done(request, claim, TRANSITION_MESSAGES[action])
+    return done(request, claim, transition.message)
 
 
 @require_GET
@@ -124,25 +61,27 @@ def claim_review(request, article_id: int, claim_id: int):
 def review_page(
     request, claim: Claim, *, error: str = "", form=None, status: int = 200
 ) -> HttpResponse:
-    """The editor's review: verdict and reasoning beside the citations and the checklist."""
+    """The editor's review: verdict and reasoning beside the citations and the checklist,
+    with the actions the workflow offers this editor now."""
     if not is_editor(request.user):
         raise PermissionDenied("Only editors review verdicts.")
-    verdict = (
-        claim.verdicts.filter(state=VerdictState.SUBMITTED)
-        .select_related("rating", "author", "cross_check_rating", "cross_checked_by")
-        .order_by("-pk")
-        .first()
+    verdicts = list(
+        claim.verdicts.select_related("rating", "author", "cross_check_rating", "cross_checked_by")
     )
+    transitions = workflow.available_transitions(request.user, claim, verdicts, Desk.current())
+    submitted = [v for v in verdicts if v.state == VerdictState.SUBMITTED]
+    verdict = max(submitted, key=lambda v: v.pk, default=None)
+    published = [v for v in verdicts if v.state == VerdictState.APPROVED]
     citations = list(claim.citations.select_related("source__publisher", "added_by"))
     checks = evidence_checklist(citations, verdict.reasoning if verdict else "")
-    published = claim.verdicts.filter(state=VerdictState.APPROVED).select_related("rating").last()
     return render(
         request,
         "claims/claim_review.html",
         {
             "claim": claim,
             "verdict": verdict,
-            "published": published,
+            "published": published[-1] if published else None,
+            "transitions": transitions,
             "citations": citations,
             "checks": checks,
             "all_met": all(check.met for check in checks),

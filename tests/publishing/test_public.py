@@ -579,7 +579,7 @@ def test_the_demo_editor_publishes_the_million_rounds_claim(client):
     reviewer = UserFactory(username="reviewer")
     editor = UserFactory(username="editor")
     claim = Claim.objects.get(article=article, quote__icontains="one million artillery")
-    workflow.assign(claim, by=reviewer, to=reviewer)
+    workflow.take(claim, by=reviewer)
     for source in Source.objects.filter(title__icontains="million")[:1]:
         editing.cite_source(claim, by=reviewer, source=source, stance="supports", excerpt="")
     primary = SourceFactory(kind=SourceKind.PRIMARY, title="NIS briefing")

@@ -100,7 +100,7 @@ def test_loopback_is_refused_unless_allowed(site, settings):
     assert source.page_text == ""
 
 
-def test_excerpts_are_verified_against_the_page(site):
+def test_excerpts_are_verified_against_the_page(site, reviewer):
     """Citations learn whether their excerpt is in the fetched page, ignoring quote styles."""
     source = SourceFactory(url=f"{site}/article")
     found = CitationFactory(source=source, excerpt="has sent MORE than a million  artillery")
@@ -112,7 +112,7 @@ def test_excerpts_are_verified_against_the_page(site):
     assert missing.excerpt_check == ExcerptCheck.NOT_FOUND
     later = editing.cite_source(
         ClaimFactory(),
-        by=None,
+        by=reviewer,
         source=Source.objects.get(pk=source.pk),
         stance="supports",
         excerpt="the NIS told lawmakers",

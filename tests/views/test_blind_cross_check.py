@@ -24,7 +24,7 @@ def submitted(reviewer):
     """With cross-checking on: a claim whose verdict ("False") the reviewer submitted."""
     Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
     claim = ClaimFactory(article=ArticleFactory(), statement="One million rounds were sent.")
-    workflow.assign(claim, by=reviewer, to=reviewer)
+    workflow.take(claim, by=reviewer)
     editing.save_verdict_draft(
         claim, by=reviewer, rating=default_rating("false"), reasoning=REASONING, version=None
     )
@@ -117,7 +117,7 @@ def test_a_correction_to_cross_check_hides_the_claims_verdicts_as_the_panel_does
     Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
     author, editor = UserFactory(roles=["Reviewer"]), UserFactory(roles=["Editor"])
     claim = ClaimFactory(article=ArticleFactory())
-    workflow.assign(claim, by=author, to=author)
+    workflow.take(claim, by=author)
     editing.save_verdict_draft(
         claim, by=author, rating=default_rating("false"), reasoning="Low.", version=None
     )

@@ -162,7 +162,7 @@ def test_reimported_claim_shows_its_earlier_verdict(client, reviewer, editor):
     )
     first = import_article(body=sentence, title="First report").article
     claim = first.claims.get(quote__contains="one million")
-    workflow.assign(claim, by=reviewer, to=reviewer)
+    workflow.take(claim, by=reviewer)
     from claims import editing
 
     editing.save_verdict_draft(
@@ -191,3 +191,98 @@ def test_send_back_without_a_note_stays_on_the_review_page(client, reviewer, edi
     assert "This field is required." in html
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.IN_REVIEW
+
+
+def review(claim):
+    return reverse("claims:claim_review", args=[claim.article_id, claim.pk])
+
+
+WAITING = "Waiting for a second reviewer&#x27;s cross-check"
+
+
+def propose_correction(client, claim, rating="mostly-true"):
+    return client.post(
+        act(claim, "correct"),
+        {"rating": default_rating(rating).pk, "reasoning": "NIS update", "note": "New figure"},
+        **HX,
+    )
+
+
+def test_correction_with_cross_checking_through_the_views(client, reviewer, other_reviewer, editor):
+    """With cross-checking on, a correction is cross-checked blind, then approved; until
+    then the editor sees a waiting state, not an approval that fails."""
+    Desk.objects.update(cross_checking=True)
+    claim = claim_in(ClaimStatus.PUBLISHED, assignee=reviewer, author=reviewer)
+    client.force_login(reviewer)
+    assert propose_correction(client, claim).status_code == 200
+    client.force_login(editor)
+    for page in (review(claim), claim.get_absolute_url()):
+        html = client.get(page, **HX).content.decode()
+        assert WAITING in html
+        assert "Approve and publish" not in html
+        assert "Review and approve" not in html
+    response = client.post(act(claim, "approve"), {"from": "review", "override_reason": ""})
+    assert response.status_code == 403
+    client.force_login(other_reviewer)
+    html = client.get(claim.get_absolute_url(), **HX).content.decode()
+    assert "Record my rating" in html
+    assert "verdict-record" not in html  # blind: no verdict shown before rating
+    assert "NIS update" not in html
+    response = client.post(
+        act(claim, "cross_check"), {"rating": default_rating("mostly-true").pk}, **HX
+    )
+    assert response.status_code == 200
+    client.force_login(editor)
+    html = client.get(review(claim)).content.decode()
+    assert "Approve and publish" in html
+    assert WAITING not in html
+    response = client.post(act(claim, "approve"), {"from": "review", "override_reason": ""})
+    assert response.status_code == 302
+    current = claim.verdicts.filter(state=VerdictState.APPROVED).order_by("-approved_at").first()
+    assert (current.correction_note, current.cross_checked_by) == ("New figure", other_reviewer)
+
+
+def test_correction_without_cross_checking_through_the_views(client, reviewer, editor):
+    """With cross-checking off, the editor approves a proposed correction directly."""
+    claim = claim_in(ClaimStatus.PUBLISHED, assignee=reviewer, author=reviewer)
+    client.force_login(reviewer)
+    assert propose_correction(client, claim).status_code == 200
+    client.force_login(editor)
+    html = client.get(claim.get_absolute_url(), **HX).content.decode()
+    assert "Review and approve" in html
+    assert WAITING not in html
+    html = client.get(review(claim)).content.decode()
+    assert "Proposed correction" in html
+    assert "Approve and publish" in html
+    response = client.post(act(claim, "approve"), {"from": "review", "override_reason": ""})
+    assert response.status_code == 302
+    assert claim.verdicts.filter(state=VerdictState.APPROVED, correction_note="New figure")
+
+
+def test_differing_cross_check_on_a_correction_through_the_views(client, reviewer, other_reviewer):
+    """A differing cross-check returns the correction to its author, who sees both
+    ratings; the claim stays published."""
+    Desk.objects.update(cross_checking=True)
+    claim = claim_in(ClaimStatus.PUBLISHED, assignee=reviewer, author=reviewer)
+    client.force_login(reviewer)
+    propose_correction(client, claim)
+    client.force_login(other_reviewer)
+    response = client.post(act(claim, "cross_check"), {"rating": default_rating("false").pk}, **HX)
+    assert response.status_code == 200
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PUBLISHED
+    client.force_login(reviewer)
+    html = client.get(claim.get_absolute_url(), **HX).content.decode()
+    assert "Cross-check differs" in html
+    assert "Correct the published verdict" in html
+
+
+def test_review_page_waits_for_a_pending_cross_check(client, reviewer, editor):
+    """The review page offers no approval while a first verdict awaits its cross-check."""
+    Desk.objects.update(cross_checking=True)
+    claim = claim_in(ClaimStatus.IN_REVIEW, assignee=reviewer, author=reviewer)
+    client.force_login(editor)
+    html = client.get(review(claim)).content.decode()
+    assert WAITING in html
+    assert "Approve and publish" not in html
+    assert "Send back to the reviewer" in html
