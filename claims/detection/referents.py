@@ -20,6 +20,7 @@ stays whole and is flagged for editing.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -86,6 +87,7 @@ _APPOSITION_RE = re.compile(
 _POSSESSIVE_RE = re.compile(r"[’']s?\Z")
 
 
+@functools.lru_cache(maxsize=1024)
 def office(title: str) -> str:
     """The office a title names ("foreign" for "Secretary of State"), or ""."""
     lowered = " ".join(title.lower().split())
@@ -95,6 +97,7 @@ def office(title: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1024)
 def state_of(title: str) -> str:
     """The state a title or name starts with ("South Korean Foreign Minister"), or ""."""
     words = title.split()
@@ -110,6 +113,7 @@ def state_of(title: str) -> str:
     return STATE_NOUNS.get(word) or _STATE_ADJECTIVES[word]
 
 
+@functools.lru_cache(maxsize=1024)
 def is_title(claimant: str) -> bool:
     """Whether a claimant is a title naming no one ("The head of American diplomacy")."""
     words = claimant.split()
@@ -138,19 +142,29 @@ def named_in(text: str, names: list[tuple[int, str]]) -> Named:
     """The states and titled people named in text, from its names (offset, words) as
     `signals.scan` found them."""
     found = Named()
+    # The same names recur throughout a text: read each distinct one once.
+    read: dict[str, tuple[tuple[str, str] | None, Person | None, bool]] = {}
     for start, name in names:
-        state_match = _STATE_PREFIX_RE.match(name)
-        if state_match:
-            word = state_match.group()
-            noun = word if word == name and word in STATE_NOUNS else ""
-            state = STATE_NOUNS.get(word) or _STATE_ADJECTIVES[word]
-            found.states.append((start, state, noun))
-        words = name.split()
-        person = _person(words)
-        if person is not None and len(person) < len(words):  # a title, then the name
-            title = " ".join(words[: len(words) - len(person)])
-            found.people.append(Person(start, " ".join(person), state_of(title), office(title)))
-        elif len(words) == 2 and person == words:  # "his South Korean counterpart, Park Jin"
+        if name not in read:
+            state_match = _STATE_PREFIX_RE.match(name)
+            state = None
+            if state_match:
+                word = state_match.group()
+                noun = word if word == name and word in STATE_NOUNS else ""
+                state = (STATE_NOUNS.get(word) or _STATE_ADJECTIVES[word], noun)
+            words = name.split()
+            person = _person(words)
+            titled = None
+            if person is not None and len(person) < len(words):  # a title, then the name
+                title = " ".join(words[: len(words) - len(person)])
+                titled = Person(0, " ".join(person), state_of(title), office(title))
+            read[name] = (state, titled, len(words) == 2 and person == words)
+        state, titled, two_words = read[name]
+        if state is not None:
+            found.states.append((start, *state))
+        if titled is not None:
+            found.people.append(titled._replace(position=start))
+        elif two_words and text.startswith(",", start - 2):  # "his ... counterpart, Park Jin"
             apposition = _APPOSITION_RE.search(text, max(0, start - 60), start)
             if apposition:
                 title = apposition.group("title")
@@ -176,42 +190,45 @@ class Referents:
     def __init__(self) -> None:
         self.states: list[tuple[int, str, str]] = []
         self.people: list[Person] = []
+        # Full and last names -> where a person of that name was named, and their state.
+        self.state_at: dict[str, list[tuple[int, str]]] = {}
 
     def add(self, named: Named) -> None:
         self.states.extend(named.states)
         self.people.extend(named.people)
+        for person in named.people:
+            for name in {person.name, person.name.split()[-1]}:
+                self.state_at.setdefault(name, []).append((person.position, person.state))
 
     def person_with_title(self, title: str, position: int) -> str:
         """The person last named before position with the title's state and office."""
         state, wanted = state_of(title), office(title)
         if not state or not wanted:
             return ""
-        last = bisect.bisect_left(self.people, (position,))
-        for person in reversed(self.people[:last]):
+        for index in range(bisect.bisect_left(self.people, (position,)) - 1, -1, -1):
+            person = self.people[index]
             if person.state == state and person.office in (wanted, "any"):
                 return person.name
         return ""
 
     def state_of_person(self, name: str, position: int) -> str:
         """The state of the person (full name or last name) named before position."""
-        last = bisect.bisect_left(self.people, (position,))
-        for person in reversed(self.people[:last]):
-            if name in (person.name, person.name.split()[-1]):
-                return person.state
-        return ""
+        named = self.state_at.get(name, [])
+        last = bisect.bisect_left(named, (position,))
+        return named[last - 1][1] if last else ""
 
     def state_name(self, state: str, position: int) -> str:
         """The state as the article last named it before position ("Washington")."""
-        last = bisect.bisect_left(self.states, (position,))
-        for _, named, noun in reversed(self.states[:last]):
+        for index in range(bisect.bisect_left(self.states, (position,)) - 1, -1, -1):
+            _, named, noun = self.states[index]
             if named == state and noun:
                 return noun
         return state
 
     def last_state(self, position: int, *, northern: bool = False) -> str:
         """The state last named before position (its name as the article last gave it)."""
-        last = bisect.bisect_left(self.states, (position,))
-        for _, state, _ in reversed(self.states[:last]):
+        for index in range(bisect.bisect_left(self.states, (position,)) - 1, -1, -1):
+            state = self.states[index][1]
             if not northern or state.startswith("North "):
                 return self.state_name(state, position)
         return ""
