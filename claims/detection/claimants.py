@@ -81,6 +81,10 @@ _INVERTED_RE = re.compile(
     rf"(?P<verb2>{_INVERTED_VERBS}|told\s+\w+)(?:\s+[^,.;:!?“”\"]{{0,60}})?)"
     r"\s*[.!?]?[\"”’»]*\s*\Z"
 )
+# ", whom Blinken thanked for ..." after a quote's speaker: a clause of the article's own.
+_RELATIVE_AFTER_SPEAKER_RE = re.compile(
+    r"\s*,\s*(?P<clause>(?:whom|who)\s+(?:[A-Z][\w’'\-]*\s+){0,3}[a-z]{3,}\b)"
+)
 _QUOTE_PAIR_RE = re.compile(r"“([^“”]*)”|\"([^\"]*)\"|«([^«»]*)»")
 _UNOPENED_QUOTE_RE = re.compile(r"([^“”\"«»]{10,})”")
 
@@ -130,6 +134,9 @@ class Frame(NamedTuple):
     claimant: str
     attribution: str
     is_quote: bool = False
+    # A relative clause about the speaker ("…,” said Park, whom Blinken thanked for …):
+    # the speaker's words, for "whom" in the statement.
+    relative_to: str = ""
 
 
 def _valid_speaker(speaker: str) -> bool:
@@ -216,12 +223,16 @@ def _quote_frames(sentence: str, context: Context) -> list[Frame]:
             continue  # scare quotes: “closely and carefully”
         speaker = verb = ""
         lead = _LEAD_VERB_RE.match(sentence, outer_end)
+        relative = None
         if lead:  # “...,” said Park
             verb = lead.group("verb")
             rest = sentence[lead.end() : lead.end() + 80]
             stops = [i for i in (rest.find(ch) for ch in ",.;:!?") if i >= 0]
             speaker = _cut_speaker_after(rest[: min(stops, default=len(rest))])
             attribution = f"{verb} {speaker}"
+            relative = _RELATIVE_AFTER_SPEAKER_RE.match(
+                sentence, lead.end() + len(rest[: min(stops, default=len(rest))])
+            )
         else:
             after = _SPEAKER_VERB_RE.match(sentence, outer_end)
             if after:  # “...,” Blinken said
@@ -237,6 +248,9 @@ def _quote_frames(sentence: str, context: Context) -> list[Frame]:
             continue
         claimant = _claimant(speaker, context)
         frames.append(Frame(inner_start, inner_end, claimant, attribution, is_quote=True))
+        if relative and relative.end() < len(sentence):  # the article's own words
+            frames.append(Frame(relative.start("clause"), len(sentence), "", "", False, claimant))
+            break
     return frames
 
 

@@ -8,10 +8,17 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from claims.detection.claimants import Context, sentence_frames
+from claims.detection.claimants import Context, Frame, sentence_frames
 from claims.detection.clauses import clause_parts
 from claims.detection.sentences import Sentence
-from claims.detection.signals import Hits, Signal, claim_kind, claim_score, claim_signals
+from claims.detection.signals import (
+    WEIGHTS,
+    Hits,
+    Signal,
+    claim_kind,
+    claim_score,
+    claim_signals,
+)
 from claims.detection.statements import ITS_RE, STATEMENT_HARD_LIMIT, restatement
 from claims.detection.text import word_set
 
@@ -29,6 +36,10 @@ class ProposedClaim(NamedTuple):
     signals: tuple[Signal, ...]
     sentence_start: int  # the containing sentence's span
     sentence_end: int
+    # Words of the statement standing for someone it does not name ("We", "These
+    # exchanges", "the regime"): the reading resolves them from the article or leaves the
+    # statement whole, flagged "needs_editing". "" once settled.
+    subject: str = ""
 
 
 _DIGIT_RE = re.compile(r"\d")
@@ -40,6 +51,11 @@ def _too_short(words: str) -> bool:
     """Fewer than three words, or than two with a figure ("Up 5%.") asserts nothing."""
     count = len(words.split(maxsplit=2))  # at most 3: enough to tell
     return count < 2 or (count == 2 and not _DIGIT_RE.search(words))
+
+
+def too_long_signal(statement: str) -> Signal:
+    """The flag of a statement longer than STATEMENT_HARD_LIMIT: a reviewer shortens it."""
+    return Signal("needs_editing", 0.0, f"statement of {len(statement)} characters")
 
 
 def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[ProposedClaim]:
@@ -54,7 +70,13 @@ def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[Pro
     # The signal words of the sentence; those of a part of it are filtered from these.
     in_sentence = hits.between(sent.start, sent.end)
     verbs = [(hit[0] - sent.start, hit[3]) for hit in in_sentence if hit[2] == "say"]
-    for frame in sentence_frames(sentence, context, verbs):
+    if sent.run_on:  # words without sentences: nobody's, and never accepted
+        frames = [Frame(0, len(sentence), "", "")]
+        run_on = (Signal("run_on", WEIGHTS["run_on"], "no sentence end in the text"),)
+    else:
+        frames = sentence_frames(sentence, context, verbs)
+        run_on = ()
+    for frame in frames:
         around = []
         if frame.attribution:
             frame_start, frame_end = sent.start + frame.start, sent.start + frame.end
@@ -78,19 +100,28 @@ def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[Pro
             names = {signal.name for signal in signals}
             if "greeting" in names and names.isdisjoint(_SUBSTANTIVE):
                 continue
-            statement = restatement(words, antecedent=antecedent, tail=part.tail)
+            statement = restatement(
+                words,
+                antecedent=antecedent,
+                tail=part.tail,
+                quoted=frame.is_quote,
+                relative_to=frame.relative_to,
+            )
+            if statement.too_long:
+                signals += (too_long_signal(statement.text),)
             claims.append(
                 ProposedClaim(
                     start=start,
                     end=end,
                     quote=words,
-                    statement=statement or " ".join(words.split())[:STATEMENT_HARD_LIMIT],
+                    statement=statement.text or " ".join(words.split())[:STATEMENT_HARD_LIMIT],
                     claimant=frame.claimant,
                     kind=claim_kind(signals, is_quote=frame.is_quote),
-                    score=claim_score(signals),
-                    signals=signals,
+                    score=claim_score(signals + run_on),
+                    signals=signals + run_on,
                     sentence_start=sent.start,
                     sentence_end=sent.end,
+                    subject=statement.subject,
                 )
             )
     return claims

@@ -144,6 +144,42 @@ def average_precision(scores: Sequence[float], labels: Sequence[int]) -> float:
     return ap
 
 
+def roc_auc(scores: Sequence[float], labels: Sequence[int]) -> float:
+    """The probability that a positive outscores a negative (ties count half): the area
+    under the ROC curve. NaN without both a positive and a negative."""
+    if len(scores) != len(labels):
+        raise ValueError("scores and labels differ in length")
+    positives = sum(labels)
+    negatives = len(labels) - positives
+    if not positives or not negatives:
+        return math.nan
+    # Rank sum (Mann-Whitney U), tied scores sharing their average rank.
+    pairs = sorted(zip(scores, labels, strict=True), key=lambda pair: pair[0])
+    rank_sum = 0.0
+    index = 0
+    while index < len(pairs):
+        tied = index
+        while tied + 1 < len(pairs) and pairs[tied + 1][0] == pairs[index][0]:
+            tied += 1
+        average_rank = (index + tied) / 2 + 1
+        rank_sum += average_rank * sum(label for _, label in pairs[index : tied + 1])
+        index = tied + 1
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def per_article_auc(documents: Sequence[tuple[Sequence[float], Sequence[int]]]) -> float:
+    """The mean ROC-AUC within each document that has both a positive and a negative: how
+    well the scores order one article's sentences. NaN if no document has both."""
+    values = [roc_auc(scores, labels) for scores, labels in documents]
+    values = [value for value in values if not math.isnan(value)]
+    return sum(values) / len(values) if values else math.nan
+
+
+def sentence_length(sentence: str) -> float:
+    """The sentence-length baseline's score: its number of words."""
+    return float(len(sentence.split()))
+
+
 def precision_recall_f1(
     scores: Sequence[float], labels: Sequence[int], threshold: float = ACCEPT_THRESHOLD
 ) -> tuple[float, float, float]:
@@ -169,7 +205,11 @@ def evaluate(
 
     Returns {"threshold", "documents", "sentences", "seconds", "sentences_per_second",
     "corpora": {corpus: {"source", "documents", "sentences", "positives",
-    "positive_rate", "flagged_rate", "average_precision", "precision", "recall", "f1"}}}.
+    "positive_rate", "flagged_rate", "average_precision", "roc_auc", "article_auc",
+    "length_article_auc", "precision", "recall", "f1"}}}. `article_auc` is the mean ROC-AUC
+    within each article (`per_article_auc`), `length_article_auc` that of ranking an
+    article's sentences by their length; a random ranking scores 0.5 on both AUCs and the
+    positive rate on AP.
     """
     documents = load_documents(path)
     if doc_ids is not None:
@@ -182,11 +222,14 @@ def evaluate(
         scores = score_document(doc)
         seconds += time.perf_counter() - began
         entry = by_corpus.setdefault(
-            doc.corpus, {"source": doc.source, "documents": 0, "scores": [], "labels": []}
+            doc.corpus,
+            {"source": doc.source, "documents": 0, "scores": [], "labels": [], "articles": []},
         )
         entry["documents"] += 1
         entry["scores"].extend(scores)
         entry["labels"].extend(doc.labels)
+        lengths = [sentence_length(sentence) for sentence in doc.sentences]
+        entry["articles"].append((scores, doc.labels, lengths))
     corpora = {}
     for corpus, entry in by_corpus.items():
         scores, labels = entry["scores"], entry["labels"]
@@ -200,6 +243,11 @@ def evaluate(
             "positive_rate": sum(labels) / n if n else 0.0,
             "flagged_rate": sum(1 for s in scores if s >= threshold) / n if n else 0.0,
             "average_precision": average_precision(scores, labels),
+            "roc_auc": roc_auc(scores, labels),
+            "article_auc": per_article_auc([(s, y) for s, y, _ in entry["articles"]]),
+            "length_article_auc": per_article_auc(
+                [(lengths, y) for _, y, lengths in entry["articles"]]
+            ),
             "precision": precision,
             "recall": recall,
             "f1": f1,
@@ -220,19 +268,27 @@ def _figure(value: float) -> str:
 
 
 def format_report(result: dict) -> str:
-    """The result of `evaluate` as a plain-text table, one row per corpus."""
+    """The result of `evaluate` as a plain-text table, one row per corpus: AP beside the
+    positive rate (a random ranking's AP), ROC-AUC and per-article ROC-AUC (random: 0.5)
+    beside the sentence-length baseline's per-article ROC-AUC, and P/R/F1 at the
+    threshold."""
     header = (
-        f"{'corpus':<12} {'docs':>4} {'sents':>6} {'pos.rate':>8} {'flagged':>8} "
-        f"{'AP':>6} {'P':>6} {'R':>6} {'F1':>6}"
+        f"{'corpus':<12} {'docs':>4} {'sents':>6} {'pos.rate':>8} {'AP':>6} {'AUC':>6} "
+        f"{'art.AUC':>7} {'len.AUC':>7} {'flagged':>8} {'P':>6} {'R':>6} {'F1':>6}"
     )
     lines = [header, "-" * len(header)]
     for corpus, row in sorted(result["corpora"].items()):
         lines.append(
             f"{corpus[:12]:<12} {row['documents']:>4} {row['sentences']:>6} "
-            f"{row['positive_rate']:>8.1%} {row['flagged_rate']:>8.1%} "
-            f"{_figure(row['average_precision']):>6} {row['precision']:>6.3f} "
-            f"{row['recall']:>6.3f} {row['f1']:>6.3f}"
+            f"{row['positive_rate']:>8.1%} {_figure(row['average_precision']):>6} "
+            f"{_figure(row['roc_auc']):>6} {_figure(row['article_auc']):>7} "
+            f"{_figure(row['length_article_auc']):>7} {row['flagged_rate']:>8.1%} "
+            f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f}"
         )
+    lines.append(
+        "random ranking: AP = pos.rate, AUC = art.AUC = 0.500; len.AUC: sentences ranked by "
+        "their length within each article"
+    )
     lines.append(
         f"threshold {result['threshold']:.2f}; {result['documents']} documents, "
         f"{result['sentences']:,} sentences in {result['seconds']:.2f} s "

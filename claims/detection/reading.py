@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from claims.detection.claimants import Context
 from claims.detection.claims import ProposedClaim, claims_in_sentence
+from claims.detection.referents import Named, Person, Referents, is_title, named_in
 from claims.detection.sentences import Sentence, sentences
-from claims.detection.signals import Hit, Hits, scan
-from claims.detection.text import word_set
+from claims.detection.signals import WEIGHTS, Hit, Hits, Signal, scan
+from claims.detection.statements import restatement
+from claims.detection.text import Positions, normalised, word_set
 
 
 def proposed_claims(text: str) -> list[ProposedClaim]:
@@ -27,7 +29,7 @@ def proposed_claims(text: str) -> list[ProposedClaim]:
 
 # A part after the first starts without knowing the last person named before it (the
 # claimant of a "he" or "she"). Its sentences read before it names anyone are read again
-# by `PartJoiner`, which knows. (Article text has no control characters.)
+# by `PartJoiner`, which knows. (`normalised` text has no control characters.)
 _EARLIER_PERSON = "\x00"
 # A paragraph break right after a sentence's end: no sentence, signal word, name or
 # number spans it, so the text on either side can be read apart (see `part_cuts`).
@@ -40,16 +42,32 @@ _INSTITUTION_WORDS = word_set(
 
 _NamedAt = dict[str, list[tuple[int, str]]]
 
+# After "We": a verb that agrees with a state as well once made singular, or one that
+# needs no change (past tense, modal); any other present tense ("We want") is left to
+# the reviewer, as is a statement that says "we" or "our" again.
+_WE_VERB_RE = re.compile(
+    r"(?P<verb>’re|'re|’ve|'ve| are| were| have| (?:will|would|can|could|must|should|may"
+    r"|might|had|did|[a-z]{3,}ed|sent|made|took|gave|won|lost|paid|built|spent|met|held|"
+    r"began|saw|found|kept|told|said|left|brought|bought|sold|led|fought))(?![\w’'\-])"
+)
+_SINGULAR = {"’re": " is", "'re": " is", "’ve": " has", "'ve": " has", " are": " is",
+             " were": " was", " have": " has"}  # fmt: skip
+_FIRST_PERSON_RE = re.compile(r"(?<![\w’'\-])(?:we|We|our|Our|us|ours|ourselves)(?![\w’'\-])")
+
 
 @dataclass(frozen=True)
 class Part:
     """The claims of a part of a text (offsets into the whole text) and what joining the
-    parts needs: where full names appear, the last person named, sentences to read again."""
+    parts needs: where full names appear, the last person named, sentences to read again
+    (in the part's normalised text, with where they are in the original text)."""
 
     claims: list[ProposedClaim]
     full_names: _NamedAt  # each word of a two-word name -> (position, that name)
     last_person: str  # the last person named as a claimant, or _EARLIER_PERSON if none
-    unsettled: list[tuple[Sentence, list[Hit]]]  # read before a person was named
+    unsettled: list[tuple[Sentence, list[Hit], int, str]]  # read before a person was named
+    offset: int = 0  # where the part starts in the whole text
+    positions: Positions | None = None  # where the normalised part's characters were
+    named: Named | None = None  # the states and titled people it names
 
 
 def part_cuts(text: str, parts: int) -> list[int]:
@@ -69,38 +87,65 @@ def part_cuts(text: str, parts: int) -> list[int]:
 def detect_part(part: str, offset: int, *, first: bool = False) -> Part:
     """The claims of part (the text from `offset` to a cut of `part_cuts`, or the whole
     text), as `proposed_claims` finds them within the whole text once `PartJoiner` has
-    settled what depends on earlier parts."""
+    settled what depends on earlier parts.
+
+    The part is read as a reader sees it (`text.normalised`: no control or invisible
+    characters), and every offset is then taken back to the original text.
+    """
+    clean, positions = normalised(part)
     context = Context(last_person="" if first else _EARLIER_PERSON)
-    hits = scan(part)
+    hits = scan(clean)
     claims = []
     unsettled = []
-    for sent in sentences(part):
+    for sent in sentences(clean):
         if context.last_person == _EARLIER_PERSON:
-            unsettled.append((sent, hits.between(sent.start, sent.end)))
+            start, end = positions.span(sent.start, sent.end) if positions else sent[:2]
+            unsettled.append((sent, hits.between(sent.start, sent.end), start, part[start:end]))
         claims.extend(claims_in_sentence(sent, context, hits))
     claims.sort(key=lambda claim: (claim.start, claim.end))
-    if offset:
-        claims = [
-            claim._replace(
-                start=claim.start + offset,
-                end=claim.end + offset,
-                sentence_start=claim.sentence_start + offset,
-                sentence_end=claim.sentence_end + offset,
-            )
-            for claim in claims
-        ]
-        unsettled = [
-            (Sentence(sent.start + offset, sent.end + offset, sent.text), _shifted(found, offset))
-            for sent, found in unsettled
-        ]
-    return Part(claims, _full_names(hits.hits, offset), context.last_person, unsettled)
+    if offset or positions:
+        claims = [_located(claim, part, 0, positions, offset) for claim in claims]
+    named = named_in(clean, [(hit[0], hit[3]) for hit in hits.hits if hit[2] == "named_entity"])
+    if offset or positions:
+        for found in (named.states, named.people):
+            found[:] = [
+                (offset + (positions.original(item[0]) if positions else item[0]), *item[1:])
+                for item in found
+            ]
+        named.people[:] = [Person(*person) for person in named.people]
+    return Part(
+        claims,
+        _full_names(hits.hits, offset, positions),
+        context.last_person,
+        unsettled,
+        offset,
+        positions,
+        named,
+    )
 
 
-def _shifted(hits: list[Hit], offset: int) -> list[Hit]:
-    return [(start + offset, end + offset, signal, words) for start, end, signal, words in hits]
+def _located(
+    claim: ProposedClaim, source: str, source_start: int, positions: Positions | None, offset: int
+) -> ProposedClaim:
+    """A claim read in a normalised text, placed in the original text: `source` is the
+    original text from `source_start` (in the part) on, the part starts at `offset`."""
+    start, end = claim.start, claim.end
+    sentence_start, sentence_end = claim.sentence_start, claim.sentence_end
+    quote = claim.quote
+    if positions is not None:
+        start, end = positions.span(start, end)
+        sentence_start, sentence_end = positions.span(sentence_start, sentence_end)
+        quote = source[start - source_start : end - source_start]
+    return claim._replace(
+        start=start + offset,
+        end=end + offset,
+        quote=quote,
+        sentence_start=sentence_start + offset,
+        sentence_end=sentence_end + offset,
+    )
 
 
-def _full_names(hits: list[Hit], offset: int) -> _NamedAt:
+def _full_names(hits: list[Hit], offset: int, positions: Positions | None) -> _NamedAt:
     """Each word of the two-word names in hits (the last two capitalised words of a name,
     "Foreign Minister Park Jin" -> "Park Jin", not an institution) -> (position, name)."""
     found: _NamedAt = {}
@@ -118,8 +163,9 @@ def _full_names(hits: list[Hit], offset: int) -> _NamedAt:
             tails[name] = " ".join(words) if named else None
         full = tails[name]
         if full is not None:
+            at = offset + (positions.original(start) if positions else start)
             for word in full.split():
-                found.setdefault(word, []).append((start + offset, full))
+                found.setdefault(word, []).append((at, full))
     return found
 
 
@@ -134,6 +180,34 @@ class PartJoiner:
         self.last_person = ""
         self.full_names: _NamedAt = {}  # from names in the text
         self.claimant_names: _NamedAt = {}  # from claimants of two or three words
+        self.said: set[tuple[str, str]] = set()  # (claimant, statement) proposed so far
+        self.referents = Referents()
+
+    def _subject_named(self, claim: ProposedClaim) -> ProposedClaim:
+        """The claim with its statement's subject named as the article named it before,
+        else with its statement whole and flagged for editing."""
+        named = self._subject(claim)
+        if named:
+            return claim._replace(statement=named, subject="")
+        whole = restatement(normalised(claim.quote)[0], whole=True).text or claim.statement
+        flag = Signal("needs_editing", WEIGHTS["needs_editing"], f"who is “{claim.subject}”?")
+        return claim._replace(statement=whole, signals=(*claim.signals, flag), subject="")
+
+    def _subject(self, claim: ProposedClaim) -> str:
+        """The statement with its subject named, or "" without evidence in the article."""
+        subject, statement, start = claim.subject, claim.statement, claim.start
+        if subject in ("the regime", "the North"):
+            state = self.referents.last_state(start, northern=subject == "the North")
+            return statement.replace(subject, state, 1) if state else ""
+        if subject != "We" or _FIRST_PERSON_RE.search(statement, 2):
+            return ""
+        state = self.referents.state_of_person(claim.claimant, start)
+        verb = _WE_VERB_RE.match(statement, 2)
+        if not state or verb is None:
+            return ""
+        name = self.referents.state_name(state, start)
+        agreeing = _SINGULAR.get(verb.group("verb"), verb.group("verb"))
+        return f"{name[0].upper()}{name[1:]}{agreeing}{statement[verb.end() :]}"
 
     def add(self, part: Part) -> list[ProposedClaim]:
         claims = part.claims
@@ -141,9 +215,12 @@ class PartJoiner:
             # Read again, knowing who was named last before the part.
             context = Context(last_person=self.last_person)
             again: dict[int, list[ProposedClaim]] = {}
-            for sent, found in part.unsettled:
+            for sent, found, start, original in part.unsettled:
                 hits = Hits([hit[0] for hit in found], found)
-                again[sent.start] = claims_in_sentence(sent, context, hits)
+                again[part.offset + start] = [
+                    _located(claim, original, start, part.positions, part.offset)
+                    for claim in claims_in_sentence(sent, context, hits)
+                ]
             claims = [claim for claim in claims if claim.sentence_start not in again]
             for redone in again.values():
                 claims.extend(redone)
@@ -154,7 +231,22 @@ class PartJoiner:
             self.last_person = part.last_person
         for word, entries in part.full_names.items():
             self.full_names.setdefault(word, []).extend(entries)
-        return [self._named_in_full(claim) for claim in claims]
+        if part.named is not None:
+            self.referents.add(part.named)
+        final = []
+        for claim in claims:
+            claim = self._named_in_full(claim)
+            if is_title(claim.claimant):
+                person = self.referents.person_with_title(claim.claimant, claim.start)
+                if person:
+                    claim = claim._replace(claimant=person)
+            if claim.subject:
+                claim = self._subject_named(claim)
+            said = (claim.claimant, claim.statement)
+            if said not in self.said:  # a repeated sentence is proposed once
+                self.said.add(said)
+                final.append(claim)
+        return final
 
     def _named_in_full(self, claim: ProposedClaim) -> ProposedClaim:
         claimant = claim.claimant

@@ -20,6 +20,9 @@ class Sentence(NamedTuple):
     start: int  # code-point offset into text, inclusive
     end: int  # exclusive; text[start:end] == self.text
     text: str
+    # Cut at whitespace from a stretch of more than MAX_SENTENCE_CHARS without a sentence
+    # end (a paste without punctuation): no sentence a person wrote.
+    run_on: bool = False
 
 
 _CLOSERS = "\"'”’»)]"
@@ -124,8 +127,11 @@ def _is_boundary(text: str, match: re.Match) -> bool:
     return True
 
 
-def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut a run-on span at whitespace so that no piece exceeds MAX_SENTENCE_CHARS."""
+def _split_long(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Cut a run-on span at whitespace so that no piece exceeds MAX_SENTENCE_CHARS; the
+    pieces of a span that had to be cut are marked run-on."""
+    if end - start <= MAX_SENTENCE_CHARS:
+        return [(start, end, False)]
     pieces = []
     while end - start > MAX_SENTENCE_CHARS:
         window_start = start + MAX_SENTENCE_CHARS // 2
@@ -134,10 +140,10 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cut = window_start + cut if cut > 0 else start + MAX_SENTENCE_CHARS
         piece = strip_span(text, start, cut)
         if piece[1] > piece[0]:
-            pieces.append(piece)
+            pieces.append((*piece, True))
         start, end = strip_span(text, cut, end)
     if end > start:
-        pieces.append((start, end))
+        pieces.append((start, end, True))
     return pieces
 
 
@@ -156,4 +162,4 @@ def sentences(text: str) -> list[Sentence]:
     start, end = strip_span(text, previous, len(text))
     if end > start:
         spans.extend(_split_long(text, start, end))
-    return [Sentence(start, end, text[start:end]) for start, end in spans]
+    return [Sentence(start, end, text[start:end], run_on) for start, end, run_on in spans]

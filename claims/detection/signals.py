@@ -43,6 +43,10 @@ WEIGHTS = {
     "call_to_action": -1.2,
     "greeting": -2.0,
     "question": -1.5,
+    # Text without sentence ends: outweighs every positive signal together.
+    "run_on": -8.0,
+    # A statement a reviewer must edit (a subject naming no one, too long): a flag only.
+    "needs_editing": 0.0,
 }
 NAMED_ENTITY_CAP = 3
 

@@ -1,8 +1,14 @@
 """Statements: a claim's words restated as a short, self-contained sentence a reviewer
 can edit, never with a verdict word in it.
 
-Beyond STATEMENT_SOFT_LIMIT characters trailing clauses are dropped at clause
-boundaries; beyond STATEMENT_HARD_LIMIT the statement is cut at a word.
+A statement may be shorter than the claim's words, never different: beyond
+STATEMENT_SOFT_LIMIT characters, trailing clauses are dropped at clause boundaries (the
+head keeps its verb and its first name or figure), and padding (`PADDING`, an explicit
+list) is left out, never inside a direct quote. A statement still longer than
+STATEMENT_HARD_LIMIT stays whole and needs editing; only beyond STATEMENT_MAX_CHARS
+(text without sentences) is it cut at a word. A subject that does not name anyone
+("We", "These exchanges", "the regime") is reported (`Restatement.subject`) for the
+reading to resolve from the article (claims.detection.referents).
 """
 
 from __future__ import annotations
@@ -17,6 +23,23 @@ from claims.detection.text import QUOTE_CHARS_RE, trie_pattern, word_set
 
 STATEMENT_SOFT_LIMIT = 75
 STATEMENT_HARD_LIMIT = 120
+STATEMENT_MAX_CHARS = 400
+
+# What a statement may leave out of a claim's words (outside direct quotes): nothing else.
+PADDING = (
+    "vague present time (“in recent times”, “these days”, “currently”) unless it bounds a "
+    "figure or a ranking",
+    "a title before a person's full name (“dictator Kim Jong-un”, “the Russian President "
+    "Vladimir Putin”)",
+    "an aside between commas (“, which appears to have turned its back on dialogue,”)",
+)
+
+
+class Restatement(NamedTuple):
+    text: str
+    subject: str = ""  # words standing for someone the statement does not name, or ""
+    too_long: bool = False  # longer than STATEMENT_HARD_LIMIT: needs editing
+
 
 _STRAY_PERIOD_RE = re.compile(r"\b([A-Za-z]{3,})\.\s+(?=[a-z])")
 _LEADING_THAT_RE = re.compile(r"(?:that|and|but|so)\s+", re.IGNORECASE)
@@ -91,31 +114,44 @@ _PRESENT_VERB_RE = re.compile(
     r"(?:(?:also|now|still|often|already|again) )?"
     rf"{_PRESENT_S}"
 )
-# Adverbs after an auxiliary, dropped from a long statement where they add no meaning:
-# pure emphasis ("are really concerned" -> "are concerned") before any word, manner
-# adverbs only before an "-ing" verb ("are closely and carefully watching" -> "are
-# watching"), for "was closely contested" and "were seriously injured" say something
-# else without them. Hedges ("apparently"), degrees ("nearly", "very much", "especially
-# trying") stay: "very" and "extremely" before an "-ing" word make an adjective ("have been
-# very trying for"), which would read as a verb without them.
-_EMPHASIS = word_set("really truly")
-_INTENSIFIERS = trie_pattern(
-    _EMPHASIS | word_set("closely carefully actively deeply seriously strongly gravely")
+# Padding in one pass: vague present time ("in recent times", "these days",
+# "currently"), dropped unless it bounds a figure or a ranking ("the highest in recent
+# years") or is part of a longer phrase ("at the moment of the explosion", "in these days
+# of austerity"); a title before a full name ("dictator Kim Jong-un", "the Russian President
+# Vladimir Putin": two capitalised words after it, not a possessive).
+_TITLES = trie_pattern(
+    word_set(
+        """dictator President Vice Prime Minister Foreign Defense Defence Secretary Senator
+        Sen. Governor Gov. Chancellor Premier King Queen General Gen. Ambassador Mayor leader
+        Leader"""
+    )
+    | {"Secretary of State"}
 )
-_ING_RE = re.compile(r" [a-z]{2,}ing\b")
-_CONTRACTED_AUXILIARIES = ("’m", "’re", "’ve", "'m", "'re", "'ve")
-# Padding in one pass: one intensifier or several ("closely and carefully") before a
-# lower-case word, its auxiliary and the next word checked on each match rather than tried
-# at every position; or vague present time ("in recent times", "these days", "currently"),
-# dropped unless it bounds a figure or a ranking ("the highest in recent years") or is part
-# of a longer phrase ("at the moment of the explosion", "in these days of austerity").
 _PADDING_RE = re.compile(
-    rf" (?:(?P<intensifier>(?:{_INTENSIFIERS})"
-    rf"(?:,? and (?:{_INTENSIFIERS})|, ?(?:{_INTENSIFIERS})){{0,2}}(?= [a-z]))"
-    r"|(?:in recent (?:times|days|weeks|months|years)|(?:in )?these days|nowadays|lately"
+    r" (?:(?:in recent (?:times|days|weeks|months|years)|(?:in )?these days|nowadays|lately"
     r"|currently|at present|at the moment|right now)\b"
-    r"(?! (?:of|when|that|which|where|before|after|since|in which)\b)(?:,(?= ))?)"
+    r"(?! (?:of|when|that|which|where|before|after|since|in which)\b)(?:,(?= ))?"
+    rf"|(?P<title>(?:the )?(?:[A-Z][a-z]+ (?:[A-Z][a-z]+ )?)?(?:(?:{_TITLES}) )+)"
+    r"(?=[A-Z][\w’'\-]*(?<![’']s) [A-Z][\w’'\-]*(?<![’']s)(?![\w’'\-]* [A-Z])))"
 )
+# Vague present time ending a statement: a trailing phrase, dropped like a clause.
+_TRAILING_TIME_RE = re.compile(
+    r",? (?:in recent (?:times|days|weeks|months|years)|(?:in )?these days|nowadays|lately"
+    r"|currently|at present|at the moment|right now)\Z"
+)
+_NAME_OR_FIGURE_RE = re.compile(r"(?<![\w’'\-])(?:[A-Z][\w’'\-]*|\d)")
+_NOT_NAMES = word_set(
+    """I January February March April May June July August September October November
+    December Monday Tuesday Wednesday Thursday Friday Saturday Sunday"""
+)
+# A subject that names no one: a personal pronoun, or a demonstrative with its noun
+# ("These exchanges"); "It" and "There" are mostly no one ("It is expected that").
+_UNNAMED_SUBJECT_RE = re.compile(
+    r"(?:We(?![\w\-])|(?:I|You|They|He|She|Our|My|Their|His|Her|Its)(?![\w’'\-]))"
+    r"|(?:This|These|Those|That)(?: [a-z][\w’'\-]*)?(?![\w’'\-])"
+)
+_THE_REGIME_RE = re.compile(r"(?<![\w’'\-])the (?:regime|North)(?![\w’'\-])")
+_WHOM_RE = re.compile(r"(?:whom (?P<subject>(?:[A-Z][\w’'\-]* ){1,3})(?P<verb>[a-z]{3,})|who )")
 _RANKED_RE = re.compile(
     r"\d|\b(?:[a-z]{2,}est|most|least|first|only|record|ever|than|more|less|fewer|percent"
     r"|hundred|thousand|million|billion|twice|doubled|tripled|halved|rose|risen|fell|fallen"
@@ -198,18 +234,13 @@ def _clause_cut(statement: str, first: int, verb: _HeadVerb) -> int | None:
 
 
 def _drop_padding(statement: str) -> str:
-    """The statement without intensifiers after an auxiliary and vague present time."""
+    """The statement without vague present time and titles before full names."""
     drops = []
     ranked = None
     for match in _PADDING_RE.finditer(statement):
         start = match.start()
-        if match.lastgroup:  # "intensifier"
-            before = statement[statement.rfind(" ", 0, start) + 1 : start]
-            if not (before.lower() in _AUXILIARIES or before.endswith(_CONTRACTED_AUXILIARIES)):
-                continue
-            adverbs = set(match.group().replace(",", " ").split()) - {"and"}
-            if adverbs <= _EMPHASIS or _ING_RE.match(statement, match.end()):
-                drops.append((start, match.end()))
+        if match.lastgroup:  # "title": the space before the name stays
+            drops.append((start, match.end() - 1))
             continue
         if ranked is None:
             ranked = bool(_RANKED_RE.search(statement))
@@ -248,21 +279,32 @@ def _list_cut(statement: str, first: int) -> int | None:
     return max(within) if within else min(cuts)
 
 
-def _shorten(statement: str) -> str:
-    """Drop trailing clauses beyond the soft limit; cut at a word beyond the hard one.
+def _first_name_end(statement: str) -> int:
+    """Where the statement's first name or figure after its first word ends (0 if none):
+    a head cut before it would name nothing ("An agreement was reached in September")."""
+    for match in _NAME_OR_FIGURE_RE.finditer(statement, 1):
+        if match.group() not in _NOT_NAMES:
+            return match.end()
+    return 0
+
+
+def _shorten(statement: str, *, quoted: bool) -> str:
+    """Drop trailing clauses beyond the soft limit; in a direct quote nothing else.
 
     A clause is dropped at a comma, a subordinating word ("for use in", "under",
     "including", "during" ...) or a second predicate ("and is monitoring ..."), and only
-    if what is left still has a verb: the longest such head within the soft limit, else
-    the shortest one. A statement still too long loses intensifiers ("really"), vague
-    present time ("in recent times") and then the further items of a list ending it.
+    if what is left still has a verb and the statement's first name or figure: the longest
+    such head within the soft limit, else the shortest one. A statement still too long
+    loses vague present time at its end, then its padding (not in a quote), then the
+    further items of a list ending it.
     """
     if len(statement) <= STATEMENT_SOFT_LIMIT:
         return statement
-    if ", wh" in statement:
+    if ", wh" in statement and not quoted:
         statement = _NONRESTRICTIVE_RE.sub(" ", statement)
-    verb = _head_verb_end(statement) if len(statement) > STATEMENT_SOFT_LIMIT else None
-    first = max(_MIN_HEAD, verb.end) if verb else 0  # a head must keep a verb
+    verb = _head_verb_end(statement)
+    # A head keeps a verb and a name.
+    first = max(_MIN_HEAD, verb.end, _first_name_end(statement)) if verb else 0
     if verb:
         cut = _clause_cut(statement, first, verb)
         if cut is not None:  # not ending "with Booker T. Washington and"
@@ -271,20 +313,27 @@ def _shorten(statement: str) -> str:
                 words.pop()
             statement = " ".join(words).rstrip(" ,;:")
     if len(statement) > STATEMENT_SOFT_LIMIT:
+        vague = _TRAILING_TIME_RE.search(statement)
+        if vague and vague.start() >= first and not _RANKED_RE.search(statement):
+            statement = statement[: vague.start()].rstrip(" ,;:")
+    if len(statement) > STATEMENT_SOFT_LIMIT and not quoted:
         padded, statement = statement, _drop_padding(statement)
         if statement != padded:
             statement = " ".join(statement.split()).strip(" ,;:")
-    if len(statement) > STATEMENT_HARD_LIMIT and verb:  # rather than cut at a word
+    if len(statement) > STATEMENT_HARD_LIMIT and verb:
         cut = _list_cut(statement, first)
         if cut is not None:
             statement = statement[:cut].rstrip(" ,;:")
-    if len(statement) > STATEMENT_HARD_LIMIT:
-        cut = statement.rfind(" ", 0, STATEMENT_HARD_LIMIT)
-        words = statement[: cut if cut > 0 else STATEMENT_HARD_LIMIT - 1].split()
-        while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
-            words.pop()
-        statement = " ".join(words).rstrip(TRAILING_PUNCT + " ") + "…"
     return statement
+
+
+def _cut_at_a_word(statement: str) -> str:
+    """A statement of text without sentences, cut at a word within STATEMENT_MAX_CHARS."""
+    cut = statement.rfind(" ", 0, STATEMENT_MAX_CHARS)
+    words = statement[: cut if cut > 0 else STATEMENT_MAX_CHARS - 1].split()
+    while len(words) > 1 and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(TRAILING_PUNCT + " ") + "…"
 
 
 def _unstray(match: re.Match) -> str:
@@ -292,8 +341,21 @@ def _unstray(match: re.Match) -> str:
     return match.group() if word.lower() in AMBIGUOUS_ABBREVIATIONS else word + " "
 
 
-def restatement(words: str, *, antecedent: str = "", tail: bool = False) -> str:
-    """A short restatement of a claim's words a reviewer can edit (never a verdict word)."""
+def restatement(
+    words: str,
+    *,
+    antecedent: str = "",
+    tail: bool = False,
+    quoted: bool = False,
+    whole: bool = False,
+    relative_to: str = "",
+) -> Restatement:
+    """A short restatement of a claim's words a reviewer can edit (never a verdict word).
+
+    `quoted`: the words are a direct quote (only trailing clauses may go); `whole`: keep
+    every word (a statement whose subject names no one, as the reading found);
+    `relative_to`: the person "who" or "whom" opening the words stands for.
+    """
     statement = words
     if QUOTE_CHARS_RE.search(statement):
         statement = QUOTE_CHARS_RE.sub("", statement)
@@ -303,7 +365,16 @@ def restatement(words: str, *, antecedent: str = "", tail: bool = False) -> str:
     leading = _LEADING_THAT_RE.match(statement)
     if leading and leading.end() < len(statement):
         statement = statement[leading.end() :]
-    if tail:
+    if relative_to:  # "whom Blinken thanked for" -> "Blinken thanked Park for"
+        whom = _WHOM_RE.match(statement)
+        if whom and whom.group("verb"):
+            end = whom.end()
+            statement = (
+                f"{whom.group('subject')}{whom.group('verb')} {relative_to}{statement[end:]}"
+            )
+        elif whom:
+            statement = relative_to + statement[whom.end() - 1 :]
+    if tail and not whole:
         if antecedent:  # "members of its armed wing" -> "members of Hamas’ armed wing"
             possessive = antecedent + ("’" if antecedent.endswith("s") else "’s")
             statement = ITS_RE.sub(lambda _: possessive, statement, count=1)
@@ -312,7 +383,17 @@ def restatement(words: str, *, antecedent: str = "", tail: bool = False) -> str:
     lowered = statement.lower()
     if _VERDICT_STEM_RE.search(lowered):
         statement = " ".join(_VERDICT_RE.sub("", statement).split())
-    statement = _shorten(statement.strip(" " + TRAILING_PUNCT)).strip(" ,;:-–—")
+    statement = statement.strip(" " + TRAILING_PUNCT)
+    if not whole:
+        statement = _shorten(statement, quoted=quoted)
+    statement = statement.strip(" ,;:-–—")
+    if len(statement) > STATEMENT_MAX_CHARS:
+        statement = _cut_at_a_word(statement)
     if statement and statement[0].islower():
         statement = statement[0].upper() + statement[1:]
-    return statement
+    subject = _UNNAMED_SUBJECT_RE.match(statement) or _THE_REGIME_RE.search(statement)
+    return Restatement(
+        statement,
+        subject.group() if subject else "",
+        len(statement) > STATEMENT_HARD_LIMIT,
+    )

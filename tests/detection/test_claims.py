@@ -92,9 +92,11 @@ def test_seed_hamas_launchers_claim_is_separate_and_accepted():
     assert launchers is not rounds
     assert "million" not in launchers.quote
     assert launchers.score >= ACCEPT_THRESHOLD
-    assert launchers.claimant == "The South Korean Foreign Minister"
+    assert launchers.claimant == "Park Jin"  # "the South Korean Foreign Minister"
     assert "Hamas" in launchers.statement
-    assert "anti-tank rocket launchers similar to those manufactured" in launchers.statement
+    assert launchers.statement.endswith(
+        "anti-tank rocket launchers similar to those manufactured by North Korea"
+    )
     assert launchers.quote.startswith("members of its armed wing were seen carrying")
 
 
@@ -129,11 +131,11 @@ def test_seed_reported_speech_keeps_its_speaker():
         "Antony Blinken"
     )
     violate = claim_quoting(claims, "violate UN resolutions")
-    assert violate.claimant == "The head of American diplomacy"
+    assert violate.claimant == "Antony Blinken"  # "The head of American diplomacy"
     assert violate.kind == "legal"
     assert violate.quote == "these exchanges violate UN resolutions"
     assert claim_quoting(claims, "permanent member of the Security Council").claimant == (
-        "The head of American diplomacy"
+        "Antony Blinken"
     )
 
 
@@ -147,7 +149,8 @@ def test_seed_statements_are_clean_restatements():
         assert statement[0].isupper()
         assert not any(ch in statement for ch in '“”"«»')
         assert "transfers. of" not in statement
-        assert len(statement) <= STATEMENT_HARD_LIMIT + 1
+        flagged = any(signal.name == "needs_editing" for signal in claim.signals)
+        assert len(statement) <= STATEMENT_HARD_LIMIT or flagged
         assert not statement.rstrip("…").endswith((",", ";", ":", "."))
         assert not {word.lower().strip(".,") for word in statement.split()} & VERDICT_WORDS
 

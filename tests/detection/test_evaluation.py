@@ -20,7 +20,9 @@ from claims.detection.evaluation import (
     held_out_ids,
     joined_text,
     load_documents,
+    per_article_auc,
     precision_recall_f1,
+    roc_auc,
     score_document,
 )
 
@@ -64,6 +66,22 @@ def test_tied_scores_enter_the_ranking_together():
 def test_average_precision_without_positives_is_undefined():
     """With no positive label there is nothing to rank: AP is NaN."""
     assert math.isnan(average_precision([0.2, 0.9], [0, 0]))
+
+
+def test_roc_auc_is_the_share_of_positive_negative_pairs_in_order():
+    """Positives {0.9, 0.4} against negatives {0.5, 0.1}: 3 of 4 pairs in order; a tie
+    counts half; without both classes it is undefined."""
+    assert roc_auc([0.9, 0.5, 0.4, 0.1], [1, 0, 1, 0]) == pytest.approx(0.75)
+    assert roc_auc([0.5, 0.5], [1, 0]) == pytest.approx(0.5)
+    assert roc_auc([0.2, 0.9, 0.9, 0.2], [0, 1, 0, 1]) == pytest.approx(0.5)
+    assert math.isnan(roc_auc([0.3, 0.4], [1, 1]))
+
+
+def test_per_article_auc_averages_the_articles_with_both_labels():
+    """(1.0 + 0.5) / 2; an article of one label has no AUC and is left out."""
+    articles = [([0.9, 0.1], [1, 0]), ([0.5, 0.5], [1, 0]), ([0.3], [1])]
+    assert per_article_auc(articles) == pytest.approx(0.75)
+    assert math.isnan(per_article_auc([([0.3], [1])]))
 
 
 def test_metrics_refuse_mismatched_lengths():
@@ -198,6 +216,12 @@ def test_evaluate_gives_the_hand_computed_figures_per_corpus():
     assert alpha["flagged_rate"] == 0.5
     assert alpha["average_precision"] == pytest.approx(0.8875)
     assert (alpha["precision"], alpha["recall"], alpha["f1"]) == pytest.approx((0.75, 0.75, 0.75))
+    # Per article: doc1's positives (0.93, 0.93) outscore its negatives (0.08, 0): 1.0;
+    # doc2's (0.57, 0.31) against (0.74, 0.08): 2 of 4 pairs. Pooled: 14 of 16 pairs. By
+    # length: doc1 (13, 12 words against 6, 8) 1.0, doc2 (13, 9 against 10, 7) 3 of 4.
+    assert alpha["roc_auc"] == pytest.approx(0.875)
+    assert alpha["article_auc"] == pytest.approx(0.75)
+    assert alpha["length_article_auc"] == pytest.approx(0.875)
     assert beta["sentences"] == 3
     assert beta["positive_rate"] == pytest.approx(1 / 3)
     assert beta["average_precision"] == 1.0
@@ -224,16 +248,21 @@ def test_a_higher_threshold_flags_fewer_sentences():
 
 
 def test_the_report_is_a_table_of_the_figures():
-    """The report has one row per corpus with its positive rate, AP, P, R and F1."""
+    """The report has one row per corpus: positive rate beside AP, ROC-AUC, per-article
+    ROC-AUC beside the sentence-length baseline's, then P, R and F1; and the random
+    baseline."""
     report = format_report(evaluate(FIXTURE))
     lines = report.splitlines()
     assert lines[0].split() == [
-        "corpus", "docs", "sents", "pos.rate", "flagged", "AP", "P", "R", "F1"
+        "corpus", "docs", "sents", "pos.rate", "AP", "AUC", "art.AUC", "len.AUC", "flagged",
+        "P", "R", "F1",
     ]  # fmt: skip
     alpha = next(line for line in lines if line.startswith("alpha"))
     assert alpha.split() == [
-        "alpha", "2", "8", "50.0%", "50.0%", "0.887", "0.750", "0.750", "0.750"
+        "alpha", "2", "8", "50.0%", "0.887", "0.875", "0.750", "0.875", "50.0%", "0.750",
+        "0.750", "0.750",
     ]  # fmt: skip
+    assert "random ranking: AP = pos.rate, AUC = art.AUC = 0.500" in report
     assert "threshold 0.50" in report
     assert "11 sentences" in report
 

@@ -1,4 +1,5 @@
-"""Measure the claim detector on labelled sentences: AP, precision/recall/F1, speed."""
+"""Measure the claim detector on labelled sentences: AP, ROC-AUC pooled and per article
+beside the random and sentence-length baselines, precision/recall/F1, speed."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -22,8 +23,10 @@ class Command(BaseCommand):
     help = (
         "Run the claim detector on a labelled jsonl file (one sentence a line, a document's "
         "sentences on consecutive lines: doc_id, sentence, label 0/1, source) and print, per "
-        "source corpus, the positive rate (the random baseline's precision), average "
-        "precision, precision/recall/F1 at the threshold, and sentences per second."
+        "source corpus, the positive rate (a random ranking's AP) beside average precision, "
+        "ROC-AUC pooled and within each article (random: 0.5) beside the within-article "
+        "ROC-AUC of ranking by sentence length, precision/recall/F1 at the threshold, and "
+        "sentences per second."
     )
 
     def add_arguments(self, parser):
