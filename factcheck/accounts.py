@@ -8,6 +8,7 @@ counted in the shared cache.
 
 import hashlib
 import ipaddress
+import logging
 import math
 
 from axes.helpers import get_cool_off
@@ -20,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 HOUR = 3600
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -63,13 +65,18 @@ def lockout_response(
 
 
 def _count_request(key: str) -> int:
-    """Add one to an hourly counter in the shared cache and return the new count."""
-    cache.add(key, 0, timeout=HOUR)
+    """Add one to an hourly counter in the shared cache and return the new count (0 when
+    the cache is down: resets keep working, uncapped, while /readyz reports the cache)."""
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=HOUR)
-        return 1
+        cache.add(key, 0, timeout=HOUR)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=HOUR)
+            return 1
+    except Exception:  # each cache backend raises its own errors
+        logger.exception("Password reset: the cache did not answer; not counting %s", key)
+        return 0
 
 
 class PasswordResetView(auth_views.PasswordResetView):

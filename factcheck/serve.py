@@ -21,6 +21,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 GRACEFUL_TIMEOUT = 30  # gunicorn's own default for finishing requests in flight
 KILL_AFTER = GRACEFUL_TIMEOUT + 5  # then gunicorn has stopped its workers itself
 PR_SET_PDEATHSIG = 1
+# A PostgreSQL advisory lock key, the same on every machine of a desk (any constant will do).
+MIGRATION_LOCK = 20_231_109
 
 
 def default_web_workers() -> int:
@@ -77,12 +79,30 @@ def commands(env: dict[str, str]) -> list[tuple[str, list[str]]]:
     ]
 
 
+def migrate() -> None:
+    """Apply new migrations, one machine at a time on PostgreSQL: machines starting together
+    wait for each other (an advisory lock), and the later ones find nothing left to apply."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        call_command("migrate", interactive=False)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATION_LOCK])
+    try:
+        call_command("migrate", interactive=False)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATION_LOCK])
+
+
 def prepare() -> None:
     """Migrate, collect static files, and print `check --deploy`'s findings."""
     from django.core.management import call_command
     from django.db import connections
 
-    call_command("migrate", interactive=False)
+    migrate()
     call_command("collectstatic", interactive=False, verbosity=1)
     call_command("check", deploy=True)
     connections.close_all()

@@ -106,8 +106,9 @@ def test_readyz_503_while_a_migration_is_not_applied(client):
 
 
 @pytest.mark.django_db
-def test_readyz_503_when_the_cache_is_down(client):
-    """A cache that does not answer (Redis down): not ready."""
+def test_readyz_reports_a_cache_that_is_down_but_stays_ready(client):
+    """A cache that does not answer (Redis down) is reported; the desk works without it, so
+    the process stays ready (one shared Redis down must not take every machine out)."""
     with override_settings(
         CACHES={
             "default": {
@@ -117,7 +118,7 @@ def test_readyz_503_when_the_cache_is_down(client):
         }
     ):
         response = client.get("/readyz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     assert response.json()["cache"] == "unreachable"
 
 

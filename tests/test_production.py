@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -140,6 +141,39 @@ def test_a_child_stops_when_the_launcher_is_killed():
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child)
+
+
+@pytest.mark.django_db
+def test_machines_migrate_one_at_a_time(monkeypatch):
+    """On PostgreSQL, migrate waits while another machine holds the migration lock."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the migration lock is a PostgreSQL advisory lock")
+    import psycopg
+
+    ran_at = []
+    monkeypatch.setattr(
+        "django.core.management.call_command",
+        lambda *args, **kwargs: ran_at.append(time.monotonic()),
+    )
+    params = connection.get_connection_params()
+    other_machine = psycopg.connect(**{**params, "autocommit": True})
+    other_machine.execute("SELECT pg_advisory_lock(%s)", [serve.MIGRATION_LOCK])
+    released_at = []
+
+    def release():
+        time.sleep(0.5)
+        released_at.append(time.monotonic())
+        other_machine.execute("SELECT pg_advisory_unlock(%s)", [serve.MIGRATION_LOCK])
+
+    releaser = threading.Thread(target=release)
+    releaser.start()
+    serve.migrate()
+    releaser.join()
+    other_machine.close()
+    assert len(ran_at) == 1
+    assert ran_at[0] >= released_at[0]
 
 
 # The whole profile, end to end.
@@ -383,6 +417,124 @@ def test_readiness_by_address_over_plain_http(production):
     response = production.request("GET", "/readyz", proxied=False)
     assert response.status == 200
     assert b'"status": "ready"' in response.body
+
+
+# Several app servers on one database and one Redis: any request may land on any of them.
+
+
+@pytest.fixture(scope="module")
+def second_server(production):
+    """Another app server (gunicorn alone, one worker) beside the first, sharing its
+    database, Redis, static files and SECRET_KEY, as a second machine would."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "factcheck.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket",
+    ]  # fmt: skip
+    server = subprocess.Popen(  # noqa: S603 (fixed arguments)
+        command, env=production.env, cwd=ROOT, stdout=production.log, stderr=subprocess.STDOUT
+    )
+    other = Server(port)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, read_log(production.log)
+            assert time.monotonic() < deadline, read_log(production.log)
+            try:
+                if other.request("GET", "/readyz").status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        yield other
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
+
+
+def form_token(response) -> tuple[str, str]:
+    """The CSRF cookie and the form's token from a page."""
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.body).group(1)
+    return cookie(response, "csrftoken"), token.decode()
+
+
+def post_form(server, path, fields, *, cookies, client="192.0.2.10"):
+    return server.request(
+        "POST", path, body=urllib.parse.urlencode(fields),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(cookies),
+                 "Origin": f"https://{HOST}", "Referer": f"https://{HOST}{path}",
+                 "X-Forwarded-For": client},
+    )  # fmt: skip
+
+
+def test_log_in_on_one_server_and_work_on_the_other(production, second_server):
+    """A session started on one server works on the other; an article imported there
+    (with the other's form token) opens on the first, with its confirmation message."""
+    login = production.request("GET", "/login/")
+    csrf, token = form_token(login)
+    fields = {"username": production.username, "password": production.password}
+    logged_in = post_form(
+        production, "/login/", {**fields, "csrfmiddlewaretoken": token}, cookies=[csrf]
+    )
+    assert logged_in.status == 302
+    session = cookie(logged_in, "sessionid")
+    form = second_server.request("GET", "/articles/new/", headers={"Cookie": session})
+    assert form.status == 200
+    csrf, token = form_token(form)
+    title = f"Two servers {secrets.token_hex(4)}"
+    body = "The minister said on Tuesday that 40 new schools opened in 2023."
+    imported = post_form(
+        second_server, "/articles/new/",
+        {"title": title, "body": body, "csrfmiddlewaretoken": token}, cookies=[session, csrf],
+    )  # fmt: skip
+    assert imported.status == 302, imported.body[:2000]
+    messages = cookie(imported, "messages")
+    page = production.request(
+        "GET", imported.headers["Location"], headers={"Cookie": f"{session}; {messages}"}
+    )
+    assert page.status == 200
+    assert title.encode() in page.body
+    assert b"proposed claims" in page.body  # the message set on the other server
+
+
+def test_failed_logins_add_up_across_servers(production, second_server):
+    """Throttling is shared: failures on either server count toward one lockout (then the
+    right password is refused too), and the client's address is the one the proxy put in
+    X-Forwarded-For."""
+    client = f"2001:db8::{secrets.token_hex(2)}"
+    for attempt in range(5):
+        server = (production, second_server)[attempt % 2]
+        csrf, token = form_token(server.request("GET", "/login/"))
+        fields = {
+            "username": f"nobody-{attempt}",
+            "password": "wrong",
+            "csrfmiddlewaretoken": token,
+        }
+        failed = post_form(server, "/login/", fields, cookies=[csrf], client=client)
+        assert failed.status == (429 if attempt == 4 else 200)  # the fifth locks out
+    csrf, token = form_token(production.request("GET", "/login/"))
+    fields = {"username": production.username, "password": production.password}
+    locked = post_form(
+        production, "/login/", {**fields, "csrfmiddlewaretoken": token}, cookies=[csrf],
+        client=client,
+    )  # fmt: skip
+    assert locked.status == 429
+    assert b"Too many failed attempts" in locked.body
+
+
+def test_password_reset_cap_is_counted_in_redis_across_servers(production, second_server):
+    """The hourly cap on reset emails per address holds across servers (counted in Redis,
+    not in each process)."""
+    client = f"2001:db8::{secrets.token_hex(2)}"
+    statuses = []
+    for attempt in range(6):
+        server = (production, second_server)[attempt % 2]
+        csrf, token = form_token(server.request("GET", "/password-reset/"))
+        fields = {"email": f"nobody{attempt}@example.org", "csrfmiddlewaretoken": token}
+        statuses.append(
+            post_form(server, "/password-reset/", fields, cookies=[csrf], client=client).status
+        )
+    assert statuses == [302] * 5 + [429]
 
 
 def test_ctrl_c_stops_every_process(production):

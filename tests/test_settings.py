@@ -74,6 +74,7 @@ def test_cache_is_redis_when_redis_url_is_set():
     assert settings_with(**CONFIGURED)["CACHES"]["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://cache.internal:6379/2",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 
 
