@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 
 from factcheck import serve
+from tests.conftest import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "desk.example.org"
@@ -535,6 +536,45 @@ def test_password_reset_cap_is_counted_in_redis_across_servers(production, secon
             post_form(server, "/password-reset/", fields, cookies=[csrf], client=client).status
         )
     assert statuses == [302] * 5 + [429]
+
+
+@pytest.mark.browser
+def test_a_browser_loads_the_desk_with_its_css_and_javascript(production, browser_type):
+    """Chromium, as behind the TLS proxy, loads the login page of the production profile:
+    the stylesheet applies, htmx runs, no request fails and nothing breaks the CSP."""
+    if CHROMIUM is None:
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it.")
+    browser = browser_type.launch(
+        executable_path=CHROMIUM,
+        args=["--no-sandbox", "--disable-gpu", f"--host-resolver-rules=MAP {HOST} 127.0.0.1"],
+    )
+    try:
+        context = browser.new_context(extra_http_headers={"X-Forwarded-Proto": "https"})
+        page = context.new_page()
+        problems = []
+
+        # Not problems here: the favicon the desk does not have (the browser asks for one by
+        # itself), and the COOP header that Chromium ignores over plain HTTP (no TLS here).
+        def console(message):
+            if message.type != "error" or "Cross-Origin-Opener-Policy" in message.text:
+                return
+            if not message.location.get("url", "").endswith("/favicon.ico"):
+                problems.append(f"{message.text} {message.location}")
+
+        def response(answer):
+            if answer.status >= 400 and not answer.url.endswith("/favicon.ico"):
+                problems.append(f"{answer.status} {answer.url}")
+
+        page.on("console", console)
+        page.on("response", response)
+        page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
+        page.goto(f"http://{HOST}:{production.port}/login/")
+        assert page.evaluate("typeof window.htmx") == "object"
+        # desk.css gives .narrow a max-width (44rem); without it the width is "none".
+        assert page.eval_on_selector(".narrow", "e => getComputedStyle(e).maxWidth") != "none"
+        assert problems == []
+    finally:
+        browser.close()
 
 
 def test_ctrl_c_stops_every_process(production):
