@@ -212,6 +212,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "factcheck.accounts.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "factcheck.accounts.client_ip"
+AXES_VERBOSE = False  # no banner from every process and command
 # Behind a proxy the client's address is in a header the proxy sets (e.g. X-Forwarded-For);
 # the address the TRUSTED_PROXIES-th proxy from this server saw is taken from it.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
