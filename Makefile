@@ -1,4 +1,5 @@
 # The two commands: `make run` (the demo desk on http://127.0.0.1:8000) and `make test`.
+# `make serve` is the production profile (docs/deploying.md).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,7 +11,7 @@ PYTHON := $(shell for c in python3.13 python3.12 python3.14 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: run test lint format lock browser postgres-binaries clean
+.PHONY: run serve test lint format lock browser postgres-binaries clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -35,6 +36,12 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py desk_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production profile: migrate, collectstatic, then gunicorn (WEB_CONCURRENCY workers on
+# BIND) and TASK_WORKERS background workers, stopping together. Needs DATABASE_URL and
+# SECRET_KEY; see docs/deploying.md for the whole environment.
+serve: $(VENV)/.installed-run
+	exec $(PY) -m factcheck.serve
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 browser:

@@ -5,10 +5,16 @@ DEBUG on for local use. See the README for every variable.
 """
 
 import os
-import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -28,7 +34,6 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_flag("DEBUG")
-TESTING = "pytest" in sys.modules
 
 
 # Without SECRET_KEY a local-only key is used; the WSGI/ASGI entry points refuse to serve
@@ -37,11 +42,28 @@ INSECURE_SECRET_KEY = "django-insecure-local-development-key-never-use-in-produc
 SECRET_KEY = os.environ.get("SECRET_KEY") or INSECURE_SECRET_KEY
 
 
+def weak_secret_key(key: str) -> bool:
+    """Whether `check --deploy` would call the key weak (security.W009): short, repetitive
+    or Django's insecure prefix."""
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 def require_secret_key() -> None:
-    """Refuse to serve production traffic with the local-only key."""
-    if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY:
+    """Refuse to serve production traffic with the local-only key or a weak one."""
+    if DEBUG:
+        return
+    if SECRET_KEY == INSECURE_SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (or DEBUG=1 for local use)."
+        )
+    if weak_secret_key(SECRET_KEY):
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too weak: use at least {SECRET_KEY_MIN_LENGTH} random characters, "
+            'e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
         )
 
 
@@ -55,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_htmx",
     "simple_history",
     "django_tasks_db",
@@ -63,7 +86,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers probe by address over plain HTTP, before host checks and redirects.
+    "factcheck.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,8 +99,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # After every middleware with a process_view: it runs the view, again if a database
-    # restart cut the connection (GET and HEAD only).
+    # Last but for the retry, as django-axes asks: a locked-out login gets the lockout page.
+    "axes.middleware.AxesMiddleware",
+    # After every middleware with a process_view (axes has none): it runs the view, again if
+    # a database restart cut the connection (GET and HEAD only).
     "factcheck.middleware.RetryReadsOnDatabaseRestart",
 ]
 
@@ -106,17 +134,17 @@ if DATABASE_URL:
 else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE avoids "database is locked" when two writers meet mid-transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-        }
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "db.sqlite3"}
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # IMMEDIATE avoids "database is locked" when two writers meet mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A runaway query is cancelled rather than holding a worker and its locks.
@@ -133,10 +161,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-if TESTING:
-    # Tests create many users; the production hasher is slow by design.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "claims:article_list"
 LOGOUT_REDIRECT_URL = "login"
@@ -148,7 +172,90 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "staticfiles")
+# With DEBUG off, WhiteNoise serves what collectstatic wrote: compressed, and under names
+# that carry a hash of the content, so browsers may keep them for ever.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# The cache is shared by every app process when REDIS_URL names a Redis server (several
+# processes or machines); otherwise each process keeps its own, which suits `make run`.
+# Sessions stay in the database (Django's default): shared by every process already, and
+# they survive a cache restart.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer costs a request 2 s at most, never a hang.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failures within the cool-off,
+# an account, and separately an address, is locked out for LOGIN_COOLOFF_MINUTES. The
+# check runs before any password is hashed. Admins unlock in admin → Axes → Access attempts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "factcheck.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "factcheck.accounts.client_ip"
+AXES_VERBOSE = False  # no banner from every process and command
+# Behind a proxy the client's address is in a header the proxy sets (e.g. X-Forwarded-For);
+# the address the TRUSTED_PROXIES-th proxy from this server saw is taken from it.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "1"))
+# Password-reset emails per client address, and per email address, in an hour.
+PASSWORD_RESET_LIMIT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
+
+
+def mailer(url: str) -> dict:
+    """A MAILERS entry from a URL: smtp://, smtp+tls:// (STARTTLS), smtps:// (TLS from the
+    start), with the user and password percent-encoded and ?timeout=SECONDS (default 10);
+    console: and locmem: for Django's backends of those names."""
+    parts = urlsplit(url)
+    if parts.scheme in {"console", "locmem"}:
+        return {"BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtp+tls", "smtps"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL: unknown scheme {parts.scheme!r} (smtp, smtp+tls, smtps, console)."
+        )
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname or "localhost",
+            "port": parts.port,  # None: 25, 587 with STARTTLS, 465 with TLS
+            "username": unquote(parts.username) if parts.username else None,
+            "password": unquote(parts.password) if parts.password else None,
+            "use_tls": parts.scheme == "smtp+tls",
+            "use_ssl": parts.scheme == "smtps",
+            "timeout": float(parse_qs(parts.query).get("timeout", ["10"])[0]),
+        },
+    }
+
+
+# Email (password resets): EMAIL_URL names the server; without it, the console in DEBUG
+# (`make run` prints the emails) and an SMTP server on localhost:25 otherwise.
+MAILERS = {
+    "default": mailer(os.environ.get("EMAIL_URL") or ("console:" if DEBUG else "smtp://localhost"))
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_HOURS", "24")) * 3600
 
 # Security headers. The CSP allows only this site's own scripts and styles, plus
 # inline scripts that carry the per-request nonce.
@@ -166,27 +273,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", default=not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = env_flag("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # HTTPS: redirect and HSTS are opt-in, because they only make sense once TLS is in front.
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("BEHIND_TLS_PROXY") else None
 )
 
-# Background tasks: a queue in the database, run by `manage.py db_worker` (make run starts
-# one). Tests keep tasks in memory and run them explicitly.
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django.tasks.backends.dummy.DummyBackend"
-            if TESTING
-            else "django_tasks_db.DatabaseBackend"
-        ),
-        "QUEUES": ["default"],
-    }
-}
+# Background tasks: a queue in the database, run by `manage.py desk_worker` (make run and
+# make serve start it).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # `manage.py desk_worker` runs a task again when its worker has held it this long (the worker
 # is taken for dead), at most TASK_MAX_ATTEMPTS times in all; longer than any task takes.
 TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "300"))

@@ -54,13 +54,17 @@ class Desk:
     workspace: str = ""
     panel: str = ""
     children: list = field(default_factory=list)
+    static_root: str = ""
 
     def env(self, **extra) -> dict:
         return {
             **os.environ,
+            "DJANGO_SETTINGS_MODULE": "factcheck.settings",
             "DATABASE_URL": self.database_url,
             "SECRET_KEY": "fault-tests-secret-key-" + "x" * 40,
             "DEBUG": "",
+            # DEBUG off serves hashed static files: the manifest that collectstatic writes.
+            **({"STATIC_ROOT": self.static_root} if self.static_root else {}),
             "SECURE_COOKIES": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
             "FETCH_ALLOW_LOOPBACK": "1",
@@ -147,11 +151,16 @@ def private_postgres():
 
 
 @pytest.fixture(scope="session")
-def desk(private_postgres):
-    """The desk migrated on the private server, with the demo article and a logged-in
-    reviewer's session."""
+def desk(private_postgres, tmp_path_factory):
+    """The desk migrated on the private server, with the demo article, a logged-in
+    reviewer's session and its static files collected."""
     private_postgres.create_database("desk")
-    desk = Desk(postgres=private_postgres, database_url=private_postgres.url("desk"))
+    desk = Desk(
+        postgres=private_postgres,
+        database_url=private_postgres.url("desk"),
+        static_root=str(tmp_path_factory.mktemp("static")),
+    )
+    desk.manage("collectstatic", "--noinput", "--verbosity", "0")
     seeded = desk.shell(SEED)
     for name in ("session", "workspace", "panel"):
         setattr(desk, name, seeded[name])
