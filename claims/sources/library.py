@@ -20,14 +20,9 @@ from claims.models import (
     PublisherDomain,
     Source,
 )
+from claims.sources.extraction import PageUnreadable, decode_html, extracted_page
 from claims.sources.fetching import FetchRefused, fetch_page
-from claims.sources.pagemeta import (
-    content_hash,
-    decode_html,
-    excerpt_found,
-    page_metadata,
-    readable_text,
-)
+from claims.sources.pagemeta import content_hash, excerpt_found
 from claims.sources.publishers import publisher_for_url
 
 
@@ -82,7 +77,9 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
             max_bytes=settings.FETCH_MAX_BYTES,
             allow_loopback=settings.FETCH_ALLOW_LOOPBACK,
         )
-    except FetchRefused as error:
+        # The page's article text: a quote from its menu or teasers is not "found".
+        meta = extracted_page(decode_html(page.body, page.charset), url=page.url)
+    except (FetchRefused, PageUnreadable) as error:
         with transaction.atomic():
             source = Source.objects.select_for_update().get(pk=source_id)
             source.fetch_status = FetchStatus.FAILED
@@ -92,9 +89,7 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
             source.save()
         return RefreshResult(source, False, str(error))
 
-    markup = decode_html(page.body, page.charset)
-    meta = page_metadata(markup, base_url=page.url)
-    text = readable_text(markup)
+    text = meta.body
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         # What a reviewer typed always wins: only empty fields are filled in.
@@ -103,7 +98,7 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
         source.published_on = source.published_on or meta.published_on
         if source.publisher is None:
             source.publisher = publisher_for_url(source.url) or _publisher_named(
-                meta.publisher_name, source.url, by
+                meta.site_name, source.url, by
             )
         source.page_text = text
         source.content_hash = content_hash(text)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from claims import editing
 from claims.models import Citation, ExcerptCheck, FetchStatus, Publisher, Source
 from claims.sources import library
+from claims.sources.extraction import MAX_ELEMENTS, decode_html
 from claims.sources.tasks import fetch_source
 from tests.factories import (
     CitationFactory,
@@ -19,11 +20,13 @@ from tests.factories import (
     PublisherFactory,
     SourceFactory,
 )
+from tests.sources.test_extraction import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
 ARTICLE = """<!doctype html><html lang="en"><head><title>Shells | The Daily</title>
-<script type="application/ld+json">{"@type": "NewsArticle", "headline": "NIS: a million shells",
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "NIS: a million shells",
 "author": {"name": "Kim Reporter"}, "datePublished": "2023-11-02T09:00:00+09:00",
 "publisher": {"name": "The Daily Example"}}</script></head>
 <body><nav>Menu</nav><article><p>North Korea has sent more than a million artillery shells
@@ -117,6 +120,32 @@ def test_excerpts_are_verified_against_the_page(site):
         excerpt="the NIS told lawmakers",
     )
     assert later.excerpt_check == ExcerptCheck.FOUND
+
+
+def test_quoting_the_page_menu_or_teasers_is_not_found(site, monkeypatch):
+    """The excerpt check reads the page's article text: words that appear only in its menu
+    or its "most read" links are not found (a layout of plain <div>s, no <article>)."""
+    page = decode_html((FIXTURES / "council-budget.html").read_bytes())
+    monkeypatch.setitem(PAGES, "/budget", page)
+    source = SourceFactory(url=f"{site}/budget")
+    article = CitationFactory(source=source, excerpt="approved a €48.2 million budget")
+    menu = CitationFactory(source=source, excerpt="What's on this weekend")
+    teaser = CitationFactory(source=source, excerpt="Bakery on Mill Street wins national award")
+    library.refresh_source(source.pk)
+    checks = {c.pk: c.excerpt_check for c in Citation.objects.filter(source=source)}
+    assert checks[article.pk] == ExcerptCheck.FOUND
+    assert checks[menu.pk] == checks[teaser.pk] == ExcerptCheck.NOT_FOUND
+
+
+def test_a_page_too_large_to_read_is_a_failed_fetch(site, monkeypatch):
+    """A page with more elements than the extractor reads is recorded as failed, with why."""
+    monkeypatch.setitem(PAGES, "/huge", "<p>x</p>" * (MAX_ELEMENTS + 1))
+    source = SourceFactory(url=f"{site}/huge")
+    result = library.refresh_source(source.pk)
+    source.refresh_from_db()
+    assert not result.fetched
+    assert source.fetch_status == FetchStatus.FAILED
+    assert "too large to read" in source.fetch_error
 
 
 def test_a_page_that_changed_since_it_was_cited_is_flagged(site):
