@@ -11,6 +11,7 @@ urlpatterns = [
     path("articles/new/", articles.article_create, name="article_create"),
     path("articles/new/page/", articles.article_fetch, name="article_fetch"),
     path("articles/new/page/<int:page_id>/", articles.article_preview, name="article_preview"),
+    path("archive/<int:page_id>/", articles.archived_page, name="archived_page"),
     path("articles/<int:article_id>/", workspace.article_detail, name="article_detail"),
     path("articles/<int:article_id>/claims/new/", claim.claim_create, name="claim_create"),
     path("articles/<int:article_id>/claims/bulk/", workspace.claim_bulk, name="claim_bulk"),

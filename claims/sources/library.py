@@ -20,6 +20,7 @@ from claims.models import (
     PublisherDomain,
     Source,
 )
+from claims.sources.archive import archive_fetched
 from claims.sources.extraction import PageUnreadable, decode_html, extracted_page
 from claims.sources.fetching import FetchRefused, fetch_page
 from claims.sources.pagemeta import content_hash, excerpt_found
@@ -90,6 +91,7 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
         return RefreshResult(source, False, str(error))
 
     text = meta.body
+    archived = archive_fetched(page, by=by)
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         # What a reviewer typed always wins: only empty fields are filled in.
@@ -101,6 +103,7 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
                 meta.site_name, source.url, by
             )
         source.page_text = text
+        source.archived_page = archived
         source.content_hash = content_hash(text)
         source.fetch_status = FetchStatus.FETCHED
         source.fetch_error = ""

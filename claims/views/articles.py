@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.forms import (
@@ -19,6 +21,7 @@ from claims.models import (
     ClaimStatus,
 )
 from claims.page_import import article_draft, fetch_article_page, upload_article_page
+from claims.sources.archive import ArchiveUnreadable, archived_content
 from claims.views.workspace import HtmxHttpRequest
 
 
@@ -141,3 +144,34 @@ def _imported(request, result):
     else:
         messages.info(request, "This text was already imported; here it is.")
     return redirect(result.article)
+
+
+# The desk's copy of a page is shown as it was kept, but never allowed to act: a sandbox
+# without scripts, forms or plugins, and nothing loaded from elsewhere (no tracking of the
+# reviewer by the original site, no mixed content).
+ARCHIVE_CSP = {
+    "sandbox": True,  # no allow-* token: no scripts, forms, popups or same-origin access
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["data:"],
+    "form-action": ["'none'"],
+    "base-uri": ["'none'"],
+}
+
+
+@require_GET
+@login_required
+@csp_override(ARCHIVE_CSP)
+def archived_page(request: HtmxHttpRequest, page_id: int):
+    """The desk's archived copy of a page, read-only and inert, on its own path."""
+    archived = get_object_or_404(ArchivedPage, pk=page_id)
+    try:
+        content = archived_content(archived)
+    except ArchiveUnreadable as error:
+        raise Http404(str(error)) from error
+    charset = f"; charset={content.charset}" if content.charset else ""
+    response = HttpResponse(content.body, content_type=f"text/html{charset}")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

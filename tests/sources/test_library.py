@@ -11,6 +11,7 @@ from django.urls import reverse
 from claims import editing
 from claims.models import Citation, ExcerptCheck, FetchStatus, Publisher, Source
 from claims.sources import library
+from claims.sources.archive import archived_content
 from claims.sources.extraction import MAX_ELEMENTS, decode_html
 from claims.sources.tasks import fetch_source
 from tests.factories import (
@@ -19,6 +20,7 @@ from tests.factories import (
     PublisherDomainFactory,
     PublisherFactory,
     SourceFactory,
+    UserFactory,
 )
 from tests.sources.test_extraction import FIXTURES
 
@@ -80,6 +82,47 @@ def test_fetch_fills_in_empty_metadata_and_keeps_typed_values(site):
     assert "more than a million artillery shells" in source.page_text
     assert "Menu" not in source.page_text
     assert len(source.content_hash) == 64
+
+
+def test_a_fetched_source_keeps_the_desk_archived_copy(site, reviewer_client):
+    """Each fetch keeps the page as fetched; the panel links the desk's copy with its date,
+    and the copy is served inert: a sandbox without scripts, nothing loaded from elsewhere."""
+    claim = ClaimFactory()
+    source = SourceFactory(url=f"{site}/article")
+    CitationFactory(claim=claim, source=source)
+    library.refresh_source(source.pk)
+    source.refresh_from_db()
+    archived = source.archived_page
+    assert archived.url == f"{site}/article"
+    assert archived_content(archived).body == ARTICLE.encode()
+
+    panel = reviewer_client.get(
+        reverse("claims:claim_detail", args=[claim.article_id, claim.pk]),
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    copy_url = reverse("claims:archived_page", args=[archived.pk])
+    assert f'href="{copy_url}"' in panel
+    assert f"archived by the desk on {archived.captured_at:%-d %b %Y}" in panel
+
+    response = reviewer_client.get(copy_url)
+    assert response.status_code == 200
+    assert response.content == ARTICLE.encode()
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy
+    assert "allow-scripts" not in response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert not any(part.startswith("script-src") for part in policy)
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_archived_copy_is_for_the_desk_only(client, site):
+    """Visitors are sent to log in; a missing copy is a 404."""
+    source = SourceFactory(url=f"{site}/article")
+    library.refresh_source(source.pk)
+    copy_url = reverse("claims:archived_page", args=[Source.objects.get().archived_page_id])
+    assert client.get(copy_url).url.startswith(reverse("login"))
+    client.force_login(UserFactory(username="r2", roles=["Reviewer"]))
+    assert client.get(reverse("claims:archived_page", args=[999])).status_code == 404
 
 
 def test_failed_fetch_is_recorded_not_raised(site):
