@@ -65,6 +65,65 @@ class ArticleImportForm(forms.Form):
         return cleaned
 
 
+class ArticlePageForm(forms.Form):
+    """The first step of importing from the web: a page's address, or the page saved as HTML."""
+
+    url = CanonicalURLField(
+        label="Web address",
+        max_length=2000,
+        required=False,
+        help_text="The desk fetches the page, keeps a copy and reads the article from it.",
+    )
+    page = forms.FileField(
+        label="…or a saved web page",
+        required=False,
+        help_text="An HTML file saved from a browser.",
+    )
+
+    def clean_page(self):
+        page = self.cleaned_data.get("page")
+        if page and page.size > settings.FETCH_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is too large: the limit is {settings.FETCH_MAX_BYTES / 1_000_000:g} MB."
+            )
+        return page
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned.get("url") and cleaned.get("page"):
+            raise forms.ValidationError("Give a web address or a saved page, not both.")
+        if not cleaned.get("url") and not cleaned.get("page"):
+            raise forms.ValidationError("Give the article's web address or a saved page.")
+        return cleaned
+
+
+class ArticlePreviewForm(forms.Form):
+    """The reviewer's corrections to what the desk read from a page, before importing."""
+
+    title = forms.CharField(max_length=500)
+    url = CanonicalURLField(
+        label="URL", max_length=2000, required=False, help_text="Where the article was published."
+    )
+    author = forms.CharField(max_length=300, required=False)
+    published_on = forms.DateField(
+        label="Published on", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    body = forms.CharField(
+        label="Article text",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text="Remove anything that is not the article; claims are proposed in this text.",
+    )
+
+    def clean_body(self):
+        try:
+            return article_text(self.cleaned_data["body"])
+        except ArticleRejected as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 class DeskForm(forms.Form):
     """A form whose element ids start with its own prefix: several forms share a page."""
 

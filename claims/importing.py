@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from claims.anchoring import quote_selector, text_hash
 from claims.detection import ACCEPT_THRESHOLD, ProposedClaim, detected_batches
-from claims.models import Article, Claim, ClaimOrigin, ClaimStatus, Publisher
+from claims.models import ArchivedPage, Article, Claim, ClaimOrigin, ClaimStatus, Publisher
 from claims.sources.canonical import CanonicalURL, UnsafeURL, canonical_url
 from claims.sources.publishers import publisher_for_url
 
@@ -73,6 +73,7 @@ def import_article(
     author: str = "",
     published_on: datetime.date | None = None,
     publisher: Publisher | None = None,
+    archived_page: ArchivedPage | None = None,
     by=None,
 ) -> ImportResult:
     """Store an article and its proposed claims; importing the same text again changes nothing.
@@ -80,6 +81,7 @@ def import_article(
     Each proposed claim records its span, quote selector, claimant, kind and
     check-worthiness score with the signals behind it. Claims scoring at or above the
     detector's threshold are accepted for checking; the others wait as detected.
+    archived_page is the web page the text was read from (claims.page_import).
     """
     text = article_text(body)
     title = (title or "").strip()
@@ -102,6 +104,7 @@ def import_article(
         published_on=published_on,
         publisher=publisher or (publisher_for_url(url) if url else None),
         body=text,
+        archived_page=archived_page,
         created_by=by,
     )
     now = timezone.now()

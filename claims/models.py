@@ -91,6 +91,27 @@ class FetchStatus(models.TextChoices):
     FAILED = "failed", "Fetch failed"
 
 
+class ArchivedPage(models.Model):
+    """A web page as the desk got it, fetched or uploaded, kept in the desk's own storage
+    as a WARC file (the page's bytes and the response headers), never changed."""
+
+    url = models.URLField(
+        max_length=2000, blank=True, help_text="Where it was fetched from; empty if uploaded."
+    )
+    warc = models.FileField(upload_to="archive/%Y/%m/")
+    content_type = models.CharField(max_length=100, default="text/html")
+    charset = models.CharField(max_length=40, blank=True, help_text="As the server declared it.")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the page's bytes.")
+    size = models.PositiveIntegerField(help_text="The page's bytes.")
+    captured_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"{self.url or 'uploaded page'} ({self.captured_at:%Y-%m-%d %H:%M})"
+
+
 class Source(models.Model):
     """One document in the shared library. One canonical URL is one source."""
 
@@ -106,6 +127,14 @@ class Source(models.Model):
     kind = models.CharField(max_length=20, choices=SourceKind.choices, default=SourceKind.NEWS)
     summary = models.TextField(blank=True, help_text="What the document says, in brief.")
     archived_url = models.URLField("archived copy", max_length=2000, blank=True)
+    archived_page = models.ForeignKey(
+        ArchivedPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The page as the desk last fetched it.",
+    )
     fetch_status = models.CharField(
         max_length=20, choices=FetchStatus.choices, default=FetchStatus.NOT_FETCHED
     )
@@ -170,6 +199,14 @@ class Article(models.Model):
     published_on = models.DateField(null=True, blank=True)
     body = models.TextField()
     body_hash = models.CharField(max_length=64, unique=True, editable=False)
+    archived_page = models.ForeignKey(
+        ArchivedPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The web page the article was imported from, as the desk got it.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -299,6 +299,10 @@ FETCH_MAX_BYTES = int(os.environ.get("FETCH_MAX_BYTES", str(5_000_000)))
 FETCH_ALLOW_LOOPBACK = env_flag("FETCH_ALLOW_LOOPBACK")
 # A reviewer may fetch a source again once its fetch has been pending this long.
 FETCH_STUCK_SECONDS = float(os.environ.get("FETCH_STUCK_SECONDS", "120"))
+# The desk's archived copies of fetched and uploaded pages (WARC files) are kept in
+# Django's default storage: files under MEDIA_ROOT unless STORAGES names another backend.
+# They are served only through the desk's own view, never from MEDIA_URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 # The organisation named as the author of published ClaimReview.
 DESK_ORGANISATION_NAME = os.environ.get("DESK_ORGANISATION_NAME", "Fact-check desk")

@@ -42,6 +42,12 @@ def reviewer_client(client, reviewer):
     return client
 
 
+@pytest.fixture(autouse=True)
+def archive_in_tmp(settings, tmp_path_factory):
+    """Archived copies of pages go to the test session's temporary folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def article(db):
     return ArticleFactory()

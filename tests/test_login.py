@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.core.cache import cache
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from factcheck.accounts import client_ip
@@ -257,17 +257,20 @@ def test_password_reset_emails_are_capped_per_account(client, settings, reviewer
     assert len(mail.outbox) == 2
 
 
-def test_with_the_cache_down_logins_and_resets_still_work(client, settings, reviewer):
+def test_with_the_cache_down_logins_and_resets_still_work(client, reviewer):
     """Redis down: logging in works (sessions and throttling are in the database), and a
     reset email is still sent, uncapped (/readyz reports the cache)."""
-    settings.CACHES = {
+    # A context manager, not the settings fixture: the cache must be back before the
+    # autouse fixture clears it at teardown.
+    down = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
-    assert log_in(client, "rita", PASSWORD).status_code == 302
-    client.logout()
-    response = client.post(reverse("password_reset"), {"email": "rita@desk.invalid"})
-    assert response.status_code == 302
-    assert len(mail.outbox) == 1
+    with override_settings(CACHES=down):
+        assert log_in(client, "rita", PASSWORD).status_code == 302
+        client.logout()
+        response = client.post(reverse("password_reset"), {"email": "rita@desk.invalid"})
+        assert response.status_code == 302
+        assert len(mail.outbox) == 1

@@ -51,6 +51,8 @@ class FetchedPage:
     charset: str
     body: bytes
     fetched_at: datetime
+    # The final response's headers as sent, for the desk's archived copy.
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ def _fetch(
                 charset=response.headers.get_content_charset() or "",
                 body=body,
                 fetched_at=datetime.now(UTC),
+                headers=tuple(response.getheaders()),
             )
         finally:
             sock.close()

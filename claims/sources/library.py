@@ -21,14 +21,10 @@ from claims.models import (
     PublisherDomain,
     Source,
 )
+from claims.sources.archive import archive_fetched
+from claims.sources.extraction import PageUnreadable, decode_html, extracted_page
 from claims.sources.fetching import FetchRefused, fetch_page
-from claims.sources.pagemeta import (
-    content_hash,
-    decode_html,
-    excerpt_found,
-    page_metadata,
-    readable_text,
-)
+from claims.sources.pagemeta import content_hash, excerpt_found
 from claims.sources.publishers import publisher_for_url
 
 
@@ -83,13 +79,14 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
             max_bytes=settings.FETCH_MAX_BYTES,
             allow_loopback=settings.FETCH_ALLOW_LOOPBACK,
         )
-    except FetchRefused as error:
+        # The page's article text: a quote from its menu or teasers is not "found".
+        meta = extracted_page(decode_html(page.body, page.charset), url=page.url)
+    except (FetchRefused, PageUnreadable) as error:
         source = record_fetch_failure(source_id, str(error), by=by)
         return RefreshResult(source, False, str(error))
 
-    markup = decode_html(page.body, page.charset)
-    meta = page_metadata(markup, base_url=page.url)
-    text = readable_text(markup)
+    text = meta.body
+    archived = archive_fetched(page, by=by)
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         # What a reviewer typed always wins: only empty fields are filled in.
@@ -98,9 +95,10 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
         source.published_on = source.published_on or meta.published_on
         if source.publisher is None:
             source.publisher = publisher_for_url(source.url) or _publisher_named(
-                meta.publisher_name, source.url, by
+                meta.site_name, source.url, by
             )
         source.page_text = text
+        source.archived_page = archived
         source.content_hash = content_hash(text)
         source.fetch_status = FetchStatus.FETCHED
         source.fetch_error = ""

@@ -116,7 +116,11 @@ def facts_context(panel: Panel) -> dict:
 
 def citations_context(panel: Panel) -> dict:
     """The cited sources with their stance tally and evidence warnings; the cite form."""
-    citations = list(panel.claim.citations.select_related("source__publisher", "added_by"))
+    citations = list(
+        panel.claim.citations.select_related(
+            "source__publisher", "source__archived_page", "added_by"
+        )
+    )
     undo = panel.request.session.get(UNDO_KEY)
     return {
         "can_edit": panel.can_edit,

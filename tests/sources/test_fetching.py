@@ -11,12 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from claims.sources.extraction import decode_html, extracted_page
 from claims.sources.fetching import FetchRefused, fetch_page, is_public_address
-from claims.sources.pagemeta import decode_html, page_metadata
 
 ARTICLE = (
     b"<!doctype html><html lang='en'><head><title>Blinken in Seoul | Example News</title>"
-    b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Blinken in Seoul",'
+    b'<script type="application/ld+json">{"@context": "https://schema.org",'
+    b' "@type": "NewsArticle", "headline": "Blinken in Seoul",'
     b' "datePublished": "2023-11-09T10:00:00+09:00", "publisher": {"name": "Example News"}}'
     b"</script></head><body><article><p>About one million rounds.</p></article></body></html>"
 )
@@ -187,15 +188,15 @@ def test_fetches_an_article(base):
     assert (page.status, page.content_type, page.charset) == (200, "text/html", "utf-8")
     assert page.body == ARTICLE
     assert page.fetched_at.utcoffset().total_seconds() == 0
-    meta = page_metadata(decode_html(page.body, page.charset), base_url=page.url)
-    assert (meta.title, meta.publisher_name) == ("Blinken in Seoul", "Example News")
+    meta = extracted_page(decode_html(page.body, page.charset), url=page.url)
+    assert (meta.title, meta.site_name) == ("Blinken in Seoul", "Example News")
 
 
 def test_fetches_an_xhtml_opengraph_page(base):
     """application/xhtml+xml is read like HTML."""
     page = fetch(f"{base}/opengraph")
     assert page.content_type == "application/xhtml+xml"
-    assert page_metadata(page.body.decode(), base_url=page.url).title == "Rounds for Russia"
+    assert extracted_page(page.body.decode(), url=page.url).title == "Rounds for Russia"
 
 
 @pytest.mark.parametrize(

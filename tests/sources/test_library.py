@@ -11,7 +11,9 @@ from django.urls import reverse
 from claims import editing
 from claims.models import Citation, ExcerptCheck, FetchStatus, Publisher, Source
 from claims.sources import library
+from claims.sources.archive import archived_content
 from claims.sources.canonical import canonical_url
+from claims.sources.extraction import MAX_ELEMENTS, decode_html
 from claims.sources.tasks import fetch_source
 from tests.factories import (
     CitationFactory,
@@ -19,12 +21,15 @@ from tests.factories import (
     PublisherDomainFactory,
     PublisherFactory,
     SourceFactory,
+    UserFactory,
 )
+from tests.sources.test_extraction import FIXTURES
 
 pytestmark = pytest.mark.django_db
 
 ARTICLE = """<!doctype html><html lang="en"><head><title>Shells | The Daily</title>
-<script type="application/ld+json">{"@type": "NewsArticle", "headline": "NIS: a million shells",
+<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "NIS: a million shells",
 "author": {"name": "Kim Reporter"}, "datePublished": "2023-11-02T09:00:00+09:00",
 "publisher": {"name": "The Daily Example"}}</script></head>
 <body><nav>Menu</nav><article><p>North Korea has sent more than a million artillery shells
@@ -80,6 +85,47 @@ def test_fetch_fills_in_empty_metadata_and_keeps_typed_values(site):
     assert len(source.content_hash) == 64
 
 
+def test_a_fetched_source_keeps_the_desk_archived_copy(site, reviewer_client):
+    """Each fetch keeps the page as fetched; the panel links the desk's copy with its date,
+    and the copy is served inert: a sandbox without scripts, nothing loaded from elsewhere."""
+    claim = ClaimFactory()
+    source = SourceFactory(url=f"{site}/article")
+    CitationFactory(claim=claim, source=source)
+    library.refresh_source(source.pk)
+    source.refresh_from_db()
+    archived = source.archived_page
+    assert archived.url == f"{site}/article"
+    assert archived_content(archived).body == ARTICLE.encode()
+
+    panel = reviewer_client.get(
+        reverse("claims:claim_detail", args=[claim.article_id, claim.pk]),
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    copy_url = reverse("claims:archived_page", args=[archived.pk])
+    assert f'href="{copy_url}"' in panel
+    assert f"archived by the desk on {archived.captured_at:%-d %b %Y}" in panel
+
+    response = reviewer_client.get(copy_url)
+    assert response.status_code == 200
+    assert response.content == ARTICLE.encode()
+    policy = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy
+    assert "allow-scripts" not in response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert not any(part.startswith("script-src") for part in policy)
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_archived_copy_is_for_the_desk_only(client, site):
+    """Visitors are sent to log in; a missing copy is a 404."""
+    source = SourceFactory(url=f"{site}/article")
+    library.refresh_source(source.pk)
+    copy_url = reverse("claims:archived_page", args=[Source.objects.get().archived_page_id])
+    assert client.get(copy_url).url.startswith(reverse("login"))
+    client.force_login(UserFactory(username="r2", roles=["Reviewer"]))
+    assert client.get(reverse("claims:archived_page", args=[999])).status_code == 404
+
+
 def test_failed_fetch_is_recorded_not_raised(site):
     """A page that cannot be fetched is marked failed with the reason."""
     source = SourceFactory(url=f"{site}/missing")
@@ -118,6 +164,32 @@ def test_excerpts_are_verified_against_the_page(site, reviewer):
         excerpt="the NIS told lawmakers",
     )
     assert later.excerpt_check == ExcerptCheck.FOUND
+
+
+def test_quoting_the_page_menu_or_teasers_is_not_found(site, monkeypatch):
+    """The excerpt check reads the page's article text: words that appear only in its menu
+    or its "most read" links are not found (a layout of plain <div>s, no <article>)."""
+    page = decode_html((FIXTURES / "council-budget.html").read_bytes())
+    monkeypatch.setitem(PAGES, "/budget", page)
+    source = SourceFactory(url=f"{site}/budget")
+    article = CitationFactory(source=source, excerpt="approved a €48.2 million budget")
+    menu = CitationFactory(source=source, excerpt="What's on this weekend")
+    teaser = CitationFactory(source=source, excerpt="Bakery on Mill Street wins national award")
+    library.refresh_source(source.pk)
+    checks = {c.pk: c.excerpt_check for c in Citation.objects.filter(source=source)}
+    assert checks[article.pk] == ExcerptCheck.FOUND
+    assert checks[menu.pk] == checks[teaser.pk] == ExcerptCheck.NOT_FOUND
+
+
+def test_a_page_too_large_to_read_is_a_failed_fetch(site, monkeypatch):
+    """A page with more elements than the extractor reads is recorded as failed, with why."""
+    monkeypatch.setitem(PAGES, "/huge", "<p>x</p>" * (MAX_ELEMENTS + 1))
+    source = SourceFactory(url=f"{site}/huge")
+    result = library.refresh_source(source.pk)
+    source.refresh_from_db()
+    assert not result.fetched
+    assert source.fetch_status == FetchStatus.FAILED
+    assert "too large to read" in source.fetch_error
 
 
 def test_a_page_that_changed_since_it_was_cited_is_flagged(site):
