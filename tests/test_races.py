@@ -22,7 +22,6 @@ from django.urls import reverse
 from claims import editing
 from claims.importing import import_article
 from claims.models import Article, Citation, Claim, Source, Stance
-from tests.conftest import restore_data_migrations
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, UserFactory
 
 TEXT = (
@@ -205,7 +204,6 @@ def statuses(results) -> Counter:
 
 @pytest.fixture
 def racers(transactional_db):
-    restore_data_migrations()
     clients = []
     for number in range(RACERS):
         client = Client()
@@ -215,7 +213,7 @@ def racers(transactional_db):
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_simultaneous_imports_of_one_text(racers):
     """One article; every importer is sent to it, 19 with the repeated-import message."""
     url = reverse("claims:article_create")
@@ -233,7 +231,7 @@ def test_twenty_simultaneous_imports_of_one_text(racers):
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_simultaneous_citations_of_one_url_on_one_claim(racers):
     """One source, one citation; the 19 others get a 422 saying the claim cites it."""
     claim = ClaimFactory(article=ArticleFactory(body=TEXT))
@@ -251,7 +249,7 @@ def test_twenty_simultaneous_citations_of_one_url_on_one_claim(racers):
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_simultaneous_claims_on_the_same_words(racers):
     """One claim; the 19 others get a 422 saying a claim covers these words."""
     article = ArticleFactory(body=TEXT)
