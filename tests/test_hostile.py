@@ -439,6 +439,7 @@ ACCOUNTS_AND_ADMIN = [
     Endpoint("POST", "/logout/", {}),
     Endpoint("POST", "/admin/claims/source/import-csv/", {"file": "csv_sources"}),
     Endpoint("POST", "/admin/claims/publisher/import-csv/", {"file": "csv_publishers"}),
+    Endpoint("GET", "/admin/claims/source/import-csv/{junk}/", {}),
     Endpoint("GET", "/admin/claims/source/", {"q": "text", "kind": "source_kind", "o": "page"}),
     Endpoint("GET", "/admin/claims/claim/", {"q": "text", "status": "status", "p": "page"}),
 ]
@@ -476,6 +477,7 @@ def plans(draw, world: World, endpoints: list[Endpoint]) -> Plan:
     names = {"claim": "claim", "source": "source", "citation": "citation"}
     path = endpoint.path.format(
         article=draw(mostly(st.just(str(world.article_id)), st.just("999999"))),
+        junk=urllib.parse.quote(draw(hostile_text()) or "x", safe=""),
         **{key: draw(world.ids(kind)) for key, kind in names.items()},
     )
     data = {}
