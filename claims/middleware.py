@@ -6,10 +6,11 @@ which reads the body again, so the client got a 500 instead. Reading the paramet
 here, first, turns every such body (undecodable, broken multipart, too large, too many
 fields) into one plain 400.
 
-Text containing a NUL character is refused in the same place: PostgreSQL can neither store
-nor compare it (a search for it was a 500), and no text the desk keeps may contain one
-(Django's form fields refuse it as well). Uploaded files are not looked into: their own
-checks say what is wrong with them.
+No text the desk reads may contain a NUL character: PostgreSQL can neither store nor
+compare it (a library search for one was a 500). What is typed in a form is refused by the
+form's own field, with the message beside it and the text kept (Django's CharField refuses
+NUL); everything read without a form (the address, the query string, the cookies) is
+refused here. Uploaded files are not looked into: their own checks say what is wrong.
 """
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
@@ -34,25 +35,24 @@ class RefuseUnreadableRequests:
 
 
 def unreadable(request: HttpRequest) -> str:
-    """Why the request's address, query, form fields or cookies cannot be used, or ""."""
+    """Why the request's address, parameters or cookies cannot be used, or ""."""
     if NUL in request.path:
         return "The address contains a NUL character."
     try:
-        named = {"query": request.GET, "cookies": request.COOKIES}
+        query = request.GET
         if request.method == "POST":
-            named["form"] = request.POST
+            request.POST  # noqa: B018 - parsed now, so that a body that cannot be is a 400
     except (BadRequest, SuspiciousOperation, MultiPartParserError, ValueError) as error:
         return f"The form data cannot be read ({error})."
-    for name, values in named.items():
-        pairs = values.lists() if hasattr(values, "lists") else values.items()
-        for key, value in pairs:
-            if NUL in key or any(NUL in item for item in _texts(value)):
+    for name, pairs in [("query", query.lists()), ("cookies", request.COOKIES.items())]:
+        for key, values in pairs:
+            if NUL in key or any(NUL in value for value in _texts(values)):
                 return f"The {name} contains a NUL character, which no text may contain."
     return ""
 
 
-def _texts(value) -> list[str]:
-    return value if isinstance(value, list) else [value]
+def _texts(values) -> list[str]:
+    return values if isinstance(values, list) else [values]
 
 
 def bad_request(problem: str) -> HttpResponseBadRequest:
@@ -61,8 +61,9 @@ def bad_request(problem: str) -> HttpResponseBadRequest:
         format_html(
             '<!doctype html><html lang="en"><meta charset="utf-8">'
             "<title>Request refused · Fact-check desk</title>"
-            "<main><h1>That request could not be accepted</h1><p>{}</p>"
-            '<p>Nothing was changed.</p><p><a href="/">Back to the articles</a></p></main>',
+            "<main><h1>That request could not be accepted</h1>"
+            "<p>It was too large or malformed, so nothing was changed.</p><p>{}</p>"
+            '<p><a href="/">Back to the articles</a></p></main>',
             problem,
         ),
         content_type="text/html; charset=utf-8",
