@@ -11,9 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -37,6 +35,7 @@ from claims.models import (
 )
 from claims.permissions import can_edit_claim, reviewers
 from claims.sources import library, library_csv
+from claims.sources.csv_admin import CsvAdminMixin
 
 DOMAIN_CHANGES_SHOWN = 20
 
@@ -53,83 +52,6 @@ class RateForm(forms.Form):
     )
 
 
-class CsvUploadForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="UTF-8, comma-separated, with a header row.")
-
-
-class CsvAdminMixin:
-    """Import and export of the changelist as CSV, with a row-by-row import report."""
-
-    change_list_template = "admin/claims/csv_change_list.html"
-    csv_export = None
-    csv_import = None
-    csv_columns: list[str] = []
-
-    def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
-        return [
-            path(
-                "export-csv/",
-                self.admin_site.admin_view(self.export_view),
-                name="{}_{}_export_csv".format(*info),
-            ),
-            path(
-                "import-csv/",
-                self.admin_site.admin_view(self.import_view),
-                name="{}_{}_import_csv".format(*info),
-            ),
-            *super().get_urls(),
-        ]
-
-    def csv_response(self, queryset) -> HttpResponse:
-        name = self.model._meta.verbose_name_plural.replace(" ", "-")
-        response = HttpResponse(
-            type(self).csv_export(queryset), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{name}-{timezone.localdate():%Y-%m-%d}.csv"'
-        )
-        return response
-
-    def export_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return self.csv_response(self.get_queryset(request))
-
-    @admin.action(description="Export the selected rows as CSV")
-    def export_selected(self, request, queryset):
-        return self.csv_response(queryset)
-
-    def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
-        form = CsvUploadForm(request.POST or None, request.FILES or None)
-        report = error = None
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > library_csv.MAX_BYTES:
-                error = "The file is larger than 5 MB."
-            else:
-                try:
-                    report = type(self).csv_import(upload.read(), by=request.user)
-                except library_csv.CsvRejected as rejected:
-                    error = f"Nothing was changed: {rejected}"
-        return TemplateResponse(
-            request,
-            "admin/claims/csv_import.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Import {self.model._meta.verbose_name_plural} from CSV",
-                "opts": self.model._meta,
-                "form": form,
-                "report": report,
-                "error": error,
-                "columns": self.csv_columns,
-            },
-            status=422 if error else 200,
-        )
-
-
 class MergeSourcesForm(forms.Form):
     keep = forms.ModelChoiceField(queryset=Source.objects.none(), widget=forms.RadioSelect)
 
@@ -141,7 +63,7 @@ class MergeSourcesForm(forms.Form):
 @admin.register(Publisher)
 class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     csv_export = staticmethod(library_csv.export_publishers)
-    csv_import = staticmethod(library_csv.import_publishers)
+    csv_kind = "publishers"
     csv_columns = library_csv.PUBLISHER_COLUMNS
     list_display = ["name", "reliability", "reliability_rated_on", "domain_list", "source_count"]
     list_filter = ["reliability"]
@@ -231,7 +153,7 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
 @admin.register(Source)
 class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     csv_export = staticmethod(library_csv.export_sources)
-    csv_import = staticmethod(library_csv.import_sources)
+    csv_kind = "sources"
     csv_columns = library_csv.SOURCE_COLUMNS
     list_display = ["title", "publisher", "reliability", "kind", "published_on", "citing_claims"]
     list_filter = ["kind", "publisher__reliability", "publisher"]

@@ -51,6 +51,11 @@ class EditConflict(Exception):
         self.current = current
 
 
+# A claim's span is unique in its article: a split or merge onto another claim's exact words
+# is refused (the whole change is rolled back).
+_SPAN_TAKEN = "Another claim already covers exactly those words."
+
+
 def locked_claim(claim: Claim, version: int | None = None) -> Claim:
     """The claim's current row, locked for this transaction; EditConflict if its version
     is no longer the one the user's form was based on."""
@@ -140,8 +145,12 @@ def split_claim(claim: Claim, *, by, version: int, at: int) -> tuple[Claim, Clai
     current.anchor_to(body, current.start, first_end, body_hash=current.article.body_hash)
     current.statement = current.quote.strip()
     _bump(current, by)
-    current.save()
-    recorded(second, by).save()
+    recorded(second, by)
+    try:
+        current.save()
+        second.save()
+    except IntegrityError:
+        raise EditRefused(_SPAN_TAKEN) from None
     return current, second
 
 
@@ -191,7 +200,10 @@ def merge_claims(claims: list[Claim], *, by) -> Claim:
     if kept.status == ClaimStatus.DETECTED:
         kept.status = ClaimStatus.ACCEPTED
     _bump(kept, by)
-    kept.save()
+    try:
+        kept.save()
+    except IntegrityError:
+        raise EditRefused(_SPAN_TAKEN) from None
     return kept
 
 
@@ -257,7 +269,15 @@ def add_claim(
         claim.anchor_to(body, start, end, body_hash=article.body_hash)
     except SpanError as error:
         raise EditRefused(str(error)) from error
-    recorded(claim, by).save()
+    recorded(claim, by)
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        # Another reviewer added a claim on these words since the check above.
+        if not Claim.objects.filter(article=article, start=start, end=end).exists():
+            raise
+        raise EditRefused("A claim already covers exactly these words.") from None
     return claim
 
 
@@ -312,7 +332,15 @@ def cite_source(
         added_by=by,
     )
     check_excerpt(citation, source)
-    recorded(citation, by).save()
+    recorded(citation, by)
+    try:
+        with transaction.atomic():
+            citation.save()
+    except IntegrityError:
+        # The same source was cited on this claim by someone else since the check above.
+        if not Citation.objects.filter(claim=claim, source=source).exists():
+            raise
+        raise EditRefused("This claim already cites that source.") from None
     _touch(claim, current, by)
     return citation
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from claims.anchoring import quote_selector, text_hash
@@ -97,16 +97,24 @@ def import_article(
     if existing is not None:
         return ImportResult(article=existing, created=False, claims_created=0)
 
-    article = Article.objects.create(
-        title=title[:500],
-        url=url,
-        author=author.strip()[:300],
-        published_on=published_on,
-        publisher=publisher or (publisher_for_url(url) if url else None),
-        body=text,
-        archived_page=archived_page,
-        created_by=by,
-    )
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                title=title[:500],
+                url=url,
+                author=author.strip()[:300],
+                published_on=published_on,
+                publisher=publisher or (publisher_for_url(url) if url else None),
+                body=text,
+                archived_page=archived_page,
+                created_by=by,
+            )
+    except IntegrityError:
+        # The same text was imported by someone else since the check: theirs is the article.
+        existing = Article.objects.filter(body_hash=text_hash(text)).first()
+        if existing is None:
+            raise
+        return ImportResult(article=existing, created=False, claims_created=0)
     now = timezone.now()
     created = 0
     # A long article's claims come in batches: the first is stored while the rest are

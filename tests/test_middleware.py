@@ -1,94 +1,119 @@
-"""Reads run again when a database restart cut the connection; writes and other database
-errors never do. (The real restart under load is in tests/faults/.)"""
+"""Malformed requests get a 400 that says why, never a 500, whatever URL they go to."""
 
 import pytest
-from django.db import OperationalError
-from django.http import HttpResponse
-from django.test import RequestFactory
-from django.utils.module_loading import import_string
+from django.test import Client
+from django.urls import reverse
 
-from factcheck import middleware
-from factcheck.middleware import RetryReadsOnDatabaseRestart, connection_lost
+from claims.models import Article
+from tests.factories import ClaimFactory, SourceFactory
 
+pytestmark = pytest.mark.django_db
 
-class FailingView:
-    """A view that fails with a database error its first `failures` calls."""
-
-    def __init__(self, failures: int):
-        self.failures = failures
-        self.calls = 0
-
-    def __call__(self, request):
-        self.calls += 1
-        if self.calls <= self.failures:
-            raise OperationalError("terminating connection due to administrator command")
-        return HttpResponse("read")
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
-def waits(monkeypatch):
-    """The waits between runs, recorded instead of slept."""
-    recorded = []
-    monkeypatch.setattr(middleware.time, "sleep", recorded.append)
-    return recorded
+def desk(reviewer):
+    """A reviewer's client that enforces CSRF, with the token a real page gave it."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reviewer)
+    client.get(reverse("claims:article_create"))
+    client.token = client.cookies["csrftoken"].value
+    return client
 
 
-@pytest.fixture
-def restart(monkeypatch):
-    """The database connection counts as lost (as after a restart)."""
-    monkeypatch.setattr(middleware, "connection_lost", lambda: True)
+def post(client, url, body: bytes, content_type: str):
+    return client.generic(
+        "POST", url, body, content_type=content_type, HTTP_X_CSRFTOKEN=client.token
+    )
 
 
-def run(method: str, view) -> HttpResponse:
-    request = RequestFactory().generic(method, "/articles/1/")
-    retry = RetryReadsOnDatabaseRestart(lambda request: HttpResponse("not reached"))
-    return retry.process_view(request, view, (), {})
+@pytest.mark.parametrize(
+    "url",
+    ["/articles/new/", "/login/", "/admin/login/", "/fact-checks/", "/no-such-page/"],
+)
+def test_form_body_declared_utf16_is_a_400_on_any_url(desk, url):
+    """Django refuses a urlencoded body that is not UTF-8; the refusal is a 400 page."""
+    body = "title=Trucks&body=Forty trucks".encode("utf-16")
+    response = post(desk, url, body, f"{FORM}; charset=utf-16")
+    assert response.status_code == 400
+    assert "must be UTF-8 encoded" in response.content.decode()
+    assert not Article.objects.exists()
 
 
-@pytest.mark.parametrize("method", ["GET", "HEAD"])
-def test_a_read_runs_again_once_the_database_is_back(restart, waits, method):
-    """A read cut by a restart waits, longer each time, and answers when a run succeeds."""
-    view = FailingView(failures=3)
-    assert run(method, view).content == b"read"
-    assert view.calls == 4
-    assert waits == [0.1, 0.2, 0.4]
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data", b"no boundary at all"),
+        ("multipart/form-data; boundary=", b"--\r\n"),
+        (FORM, b"&".join(b"f%d=1" % n for n in range(1_100))),
+    ],
+    ids=["no-boundary", "empty-boundary", "too-many-fields"],
+)
+def test_unreadable_form_bodies_are_a_400(desk, content_type, body):
+    response = post(desk, reverse("claims:article_create"), body, content_type)
+    assert response.status_code == 400
+    assert "too large or malformed, so nothing was changed" in response.content.decode()
 
 
-def test_a_read_gives_up_after_a_few_seconds(restart, waits):
-    """A database that stays away gives the usual error after about RETRY_FOR_SECONDS."""
-    view = FailingView(failures=1000)
-    with pytest.raises(OperationalError):
-        run("GET", view)
-    assert waits == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0, 1.0]
-    assert view.calls == 8
+def test_body_larger_than_the_limit_is_a_400(desk, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = b"title=x&body=" + b"y" * 2_000
+    assert post(desk, reverse("claims:article_create"), body, FORM).status_code == 400
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-def test_a_write_is_never_run_twice(restart, waits, method):
-    """A failed write gives its error at once: it may have been applied."""
-    view = FailingView(failures=1)
-    assert run(method, view) is None  # Django calls the view itself, once
-    assert view.calls == 0
+def test_a_form_body_that_is_not_utf8_is_read_as_latin1(desk):
+    """Django reads a body that is not UTF-8 as Latin-1: the form answers as usual."""
+    body = b"title=Caf\xe9&body=Forty trucks crossed the border at dawn."
+    response = post(desk, reverse("claims:article_create"), body, FORM)
+    assert response.status_code == 302
+    assert Article.objects.get().title == "Café"
 
 
-@pytest.mark.django_db
-def test_an_error_on_a_working_connection_is_not_retried(waits):
-    """A statement timeout or a lock leaves the connection working: no second run."""
-    view = FailingView(failures=1)
-    with pytest.raises(OperationalError):
-        run("GET", view)
-    assert view.calls == 1
-    assert waits == []
+def test_nul_in_the_library_search_is_a_400(desk):
+    """PostgreSQL cannot compare text with a NUL: the search is refused before the query."""
+    claim = ClaimFactory()
+    SourceFactory(title="Trucks at the border")
+    url = reverse("claims:source_search", args=[claim.article_id, claim.pk])
+    assert desk.get(url, {"source_q": "Truc\x00ks"}).status_code == 400
+    assert b"Trucks at the border" in desk.get(url, {"source_q": "Trucks"}).content
 
 
-@pytest.mark.django_db
-def test_a_working_connection_is_not_lost():
-    """The real check: the test database's connection answers."""
-    assert connection_lost() is False
+@pytest.mark.parametrize("where", ["query", "query-key", "cookie", "path"])
+def test_nul_outside_a_form_is_a_400(desk, where):
+    url = reverse("claims:article_create")
+    if where == "query":
+        response = desk.get("/admin/claims/source/?q=a%00b")
+    elif where == "query-key":
+        response = desk.get("/fact-checks/?pa%00ge=1")
+    elif where == "cookie":
+        desk.cookies["sessionid"] = "abcdefgh\x00ijklmnop"
+        response = desk.get(url)
+    else:
+        response = desk.get("/articles/%00/")
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
 
 
-def test_every_other_process_view_runs_before_the_view_does(settings):
-    """The middleware calls the view from process_view: none after it may have one."""
-    names = settings.MIDDLEWARE
-    after = names[names.index("factcheck.middleware.RetryReadsOnDatabaseRestart") + 1 :]
-    assert not [name for name in after if hasattr(import_string(name), "process_view")]
+def test_nul_in_a_form_field_is_the_fields_to_refuse_keeping_the_text(desk):
+    """The form names the field and keeps what was typed; nothing is written."""
+    body = b"title=Trucks&body=Forty%00trucks+crossed&csrfmiddlewaretoken=" + desk.token.encode()
+    response = post(desk, reverse("claims:article_create"), body, FORM)
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == ["Null characters are not allowed."]
+    assert "trucks crossed" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_nul_in_an_uploaded_file_is_left_to_the_forms_check(desk):
+    """A file's bytes are the form's to judge: it names the problem (422), not a 400."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("article.txt", b"Forty\x00trucks")
+    response = desk.post(
+        reverse("claims:article_create"),
+        {"title": "T", "upload": upload, "csrfmiddlewaretoken": desk.token},
+    )
+    assert response.status_code == 200
+    assert "control characters" in response.content.decode()
+    assert not Article.objects.exists()

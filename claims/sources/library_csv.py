@@ -5,10 +5,19 @@ both ways. An export imported again changes nothing; imported into an empty desk
 recreates the same rows (publishers first, then sources).
 
 A file that cannot be read as a whole (not UTF-8, binary, empty, unknown or missing
-columns, broken quoting, too large) raises CsvRejected and writes nothing. A row with a
-bad value is refused with a message naming the column, and the other rows still apply:
-each row runs in its own savepoint, so a refused row leaves no partial write. Every write
-goes through the model's save() with the admin named, so the history says who changed it.
+columns, broken quoting, too large) raises CsvRejected and writes nothing: the whole file is
+read and checked before the first write (`check_file`, which the admin's upload runs before
+queuing the import). A row with a bad value is refused with a message naming the column,
+and the other rows still apply: each row runs in its own savepoint, so a refused row leaves
+no partial write. Every write goes through the model's save() with the admin named, so the
+history says who changed it.
+
+Rows are written in chunks of CHUNK_ROWS, each committed with the import's progress (a
+10,000-row file takes most of a minute, run by the background worker), so that the admin
+sees the rows done and the other writers of the desk are never held up for long. An
+import interrupted between chunks (a worker killed, a database restart) keeps the chunks
+already written; importing the same file again completes it, since a row already imported
+comes out unchanged.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
 return) are exported behind a single quote; importing removes that one quote again.
@@ -51,6 +60,7 @@ SOURCE_COLUMNS = [
 ]
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
+CHUNK_ROWS = 200
 
 # Leading characters a spreadsheet takes for a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -114,6 +124,21 @@ class ImportReport:
             f"{self.kind.capitalize()}: {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.refused} refused."
         )
+
+    @property
+    def refusals(self) -> list[RowResult]:
+        return [row for row in self.rows if row.action == "refused"]
+
+    def as_json(self) -> dict:
+        """The report as JSON data (a background task's result)."""
+        return {
+            "kind": self.kind,
+            "rows": [[row.line, row.action, row.label, row.message] for row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportReport":
+        return cls(kind=data["kind"], rows=[RowResult(*row) for row in data["rows"]])
 
 
 # --- Export ----------------------------------------------------------------------------
@@ -364,30 +389,35 @@ class _Library:
             self.sources[obj.url] = obj
 
 
-def _run(kind: str, rows: list[tuple[int, dict]], apply_row, label_column: str, by):
+def _run(kind: str, rows: list[tuple[int, dict]], by, progress) -> ImportReport:
+    _columns, label_column, apply_row = FORMATS[kind]
     report = ImportReport(kind=kind)
-    with transaction.atomic():
-        library = _Library()
-        if kind == "sources":
-            library.prefetch_sources(_canonical_urls(rows, library))
-        for line, record in rows:
-            cells = _cells(record)
-            label = cells.get(label_column, "")
-            try:
-                with transaction.atomic():
-                    action, obj, message = apply_row(cells, by, library)
-            except RowRefused as refusal:
-                report.rows.append(RowResult(line, "refused", label, str(refusal)))
-            except DatabaseError as error:
-                # A database constraint caught what validation did not: refuse the row.
-                report.rows.append(
-                    RowResult(line, "refused", label, f"the database refused the row ({error}).")
-                )
-            else:
-                library.remember(obj)
-                label = obj.name if isinstance(obj, Publisher) else obj.url
-                report.rows.append(RowResult(line, action, label, message))
+    library = _Library()
+    if kind == "sources":
+        library.prefetch_sources(_canonical_urls(rows, library))
+    for begin in range(0, len(rows), CHUNK_ROWS):
+        with transaction.atomic():
+            for line, record in rows[begin : begin + CHUNK_ROWS]:
+                report.rows.append(_apply(line, record, apply_row, label_column, by, library))
+            if progress is not None:
+                progress(report, len(rows))  # committed with the chunk's rows
     return report
+
+
+def _apply(line: int, record: dict, apply_row, label_column: str, by, library) -> RowResult:
+    cells = _cells(record)
+    label = cells.get(label_column, "")
+    try:
+        with transaction.atomic():
+            action, obj, message = apply_row(cells, by, library)
+    except RowRefused as refusal:
+        return RowResult(line, "refused", label, str(refusal))
+    except DatabaseError as error:
+        # A database constraint caught what validation did not: refuse the row.
+        return RowResult(line, "refused", label, f"the database refused the row ({error}).")
+    library.remember(obj)
+    label = obj.name if isinstance(obj, Publisher) else obj.url
+    return RowResult(line, action, label, message)
 
 
 def _canonical_urls(rows: list[tuple[int, dict]], library: _Library) -> list[str]:
@@ -398,16 +428,44 @@ def _canonical_urls(rows: list[tuple[int, dict]], library: _Library) -> list[str
     return sorted(urls)
 
 
-def import_publishers(data: bytes | str, *, by) -> ImportReport:
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that can be imported: its text and how many rows it has."""
+
+    kind: str
+    text: str
+    rows: int
+
+
+def check_file(data: bytes | str, kind: str) -> CheckedFile:
+    """Read the whole file without touching the database; CsvRejected if it is unusable.
+
+    Quick enough for a request (a 5 MB file takes a fraction of a second), so that a bad
+    file is refused at once and only a good one is queued for import.
+    """
+    columns, label_column, _ = FORMATS[kind]
+    text = _decode(data)
+    return CheckedFile(kind=kind, text=text, rows=len(_read(text, columns, label_column)))
+
+
+def import_file(kind: str, data: bytes | str, *, by, progress=None) -> ImportReport:
+    """Import a file of publishers or sources (see import_publishers, import_sources).
+
+    `progress(report, total)` is called after each chunk of rows, inside the chunk's
+    transaction, with the report so far and the file's number of rows.
+    """
+    columns, label_column, _ = FORMATS[kind]
+    return _run(kind, _read(data, columns, label_column), by, progress)
+
+
+def import_publishers(data: bytes | str, *, by, progress=None) -> ImportReport:
     """Create or update publishers (matched by name, ignoring case) from CSV."""
-    rows = _read(data, PUBLISHER_COLUMNS, "name")
-    return _run("publishers", rows, _apply_publisher, "name", by)
+    return import_file("publishers", data, by=by, progress=progress)
 
 
-def import_sources(data: bytes | str, *, by) -> ImportReport:
+def import_sources(data: bytes | str, *, by, progress=None) -> ImportReport:
     """Create or update sources (matched by canonical URL) from CSV."""
-    rows = _read(data, SOURCE_COLUMNS, "url")
-    return _run("sources", rows, _apply_source, "url", by)
+    return import_file("sources", data, by=by, progress=progress)
 
 
 def _apply_publisher(cells: dict[str, str], by, library: _Library):
@@ -510,6 +568,13 @@ def _apply_source(cells: dict[str, str], by, library: _Library):
     if created or changed:
         _save(source, by)
     return _outcome(created, changed, source)
+
+
+# Each kind of file: its columns, the column that names a row, and how a row is applied.
+FORMATS = {
+    "publishers": (PUBLISHER_COLUMNS, "name", _apply_publisher),
+    "sources": (SOURCE_COLUMNS, "url", _apply_source),
+}
 
 
 def _assign(obj, values: dict, *, url_fields: set[str]) -> list[str]:

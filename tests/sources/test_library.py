@@ -338,29 +338,3 @@ def test_worker_processes_a_queued_fetch_end_to_end(site, database_queue):
     assert result.status == "SUCCESSFUL"
     source.refresh_from_db()
     assert source.title == "NIS: a million shells"
-
-
-def test_admin_csv_export_and_import(client, admin_user):
-    """The admin exports the library as CSV and imports a file with a row-by-row report."""
-    SourceFactory(title="Exported report", url="https://news.example/exported")
-    client.force_login(admin_user)
-    export = client.get(reverse("admin:claims_source_export_csv"))
-    assert export["Content-Type"].startswith("text/csv")
-    assert b"Exported report" in export.content
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    good = SimpleUploadedFile(
-        "sources.csv",
-        b"url,title\nhttps://news.example/new,New report\njavascript:alert(1),Bad\n",
-    )
-    page = client.post(reverse("admin:claims_source_import_csv"), {"file": good})
-    html = page.content.decode()
-    assert "1 created" in html
-    assert "refused" in html
-    assert Source.objects.filter(title="New report").exists()
-    malformed = SimpleUploadedFile("bad.csv", b"\x00\x01binary")
-    page = client.post(reverse("admin:claims_source_import_csv"), {"file": malformed})
-    assert page.status_code == 422
-    assert "Nothing was changed" in page.content.decode()
-    changelist = client.get(reverse("admin:claims_publisher_changelist")).content.decode()
-    assert "Import CSV" in changelist
