@@ -34,7 +34,7 @@ from claims.models import (
     VerdictState,
 )
 from claims.permissions import can_edit_claim, reviewers
-from claims.sources import library, library_csv
+from claims.sources import library, library_csv, tasks
 from claims.sources.csv_admin import CsvAdminMixin
 
 DOMAIN_CHANGES_SHOWN = 20
@@ -209,7 +209,7 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     @admin.action(description="Fetch the selected sources' pages again")
     def fetch_again(self, request, queryset):
         for source in queryset:
-            library.queue_refresh(source, by=request.user)
+            tasks.queue_refresh(source, by=request.user)
         self.message_user(request, f"{queryset.count()} source(s) queued for fetching.")
 
     def save_model(self, request, obj, form, change):

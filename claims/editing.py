@@ -35,8 +35,9 @@ from claims.permissions import (
     require,
 )
 from claims.sources.canonical import CanonicalURL
-from claims.sources.library import check_excerpt, queue_refresh
+from claims.sources.library import check_excerpt
 from claims.sources.publishers import publisher_for_url
+from claims.sources.tasks import queue_refresh
 
 
 class EditRefused(ValueError):

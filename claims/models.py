@@ -12,16 +12,19 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from claims.anchoring import SpanError, TextQuoteSelector, check_span, find_anchor, text_hash
+from claims.choices import (
+    ClaimKind,
+    ClaimOrigin,
+    ClaimStatus,
+    ExcerptCheck,
+    FetchStatus,
+    Reliability,
+    SourceKind,
+    Stance,
+    VerdictState,
+)
 from claims.querysets import ClaimQuerySet, RatingQuerySet, VerdictQuerySet
 from claims.sources.canonical import CanonicalURL, canonical_url
-
-
-class Reliability(models.TextChoices):
-    UNRATED = "unrated", "Not yet rated"
-    RELIABLE = "reliable", "Generally reliable"
-    MIXED = "mixed", "Mixed: use with care"
-    UNRELIABLE = "unreliable", "Generally unreliable"
-    DEPRECATED = "deprecated", "Deprecated"
 
 
 class Publisher(models.Model):
@@ -73,22 +76,6 @@ class PublisherDomain(models.Model):
 
     def __str__(self):
         return self.domain
-
-
-class SourceKind(models.TextChoices):
-    PRIMARY = "primary", "Primary document"
-    OFFICIAL = "official", "Official statement"
-    NEWS = "news", "News report"
-    DATASET = "dataset", "Dataset"
-    EXPERT = "expert", "Expert"
-    OTHER = "other", "Other"
-
-
-class FetchStatus(models.TextChoices):
-    NOT_FETCHED = "not_fetched", "Not fetched"
-    PENDING = "pending", "Fetching…"
-    FETCHED = "fetched", "Fetched"
-    FAILED = "failed", "Fetch failed"
 
 
 class ArchivedPage(models.Model):
@@ -259,29 +246,6 @@ class Article(models.Model):
         return orphaned
 
 
-class ClaimKind(models.TextChoices):
-    STATISTIC = "statistic", "Statistic"
-    EVENT = "event", "Event"
-    QUOTE = "quote", "Quote"
-    LEGAL = "legal", "Legal or official"
-    PREDICTION = "prediction", "Prediction"
-    OTHER = "other", "Other"
-
-
-class ClaimOrigin(models.TextChoices):
-    DETECTED = "detected", "Detected"
-    MANUAL = "manual", "Added by hand"
-
-
-class ClaimStatus(models.TextChoices):
-    DETECTED = "detected", "Detected"
-    ACCEPTED = "accepted", "Accepted"
-    DISMISSED = "dismissed", "Dismissed"
-    RESEARCHING = "researching", "Researching"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-
-
 class Claim(models.Model):
     """One checkable assertion in an article, anchored to its exact words."""
 
@@ -449,18 +413,6 @@ class Rating(models.Model):
         return self.label
 
 
-class Stance(models.TextChoices):
-    SUPPORTS = "supports", "Supports"
-    REFUTES = "refutes", "Refutes"
-    CONTEXT = "context", "Adds context"
-
-
-class ExcerptCheck(models.TextChoices):
-    UNCHECKED = "unchecked", "Not checked"
-    FOUND = "found", "Excerpt found in source"
-    NOT_FOUND = "not_found", "Excerpt not found"
-
-
 class Citation(models.Model):
     """A claim citing a source, with the excerpt that matters."""
 
@@ -505,13 +457,6 @@ class Citation(models.Model):
             and self.source.content_hash
             and self.checked_hash != self.source.content_hash
         )
-
-
-class VerdictState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    RETURNED = "returned", "Returned"
 
 
 class Verdict(models.Model):

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from claims.models import Claim, ClaimStatus
+from claims.roles import active, is_editor, is_reviewer
 
 # A claim in these statuses has a verdict in review or published. Editors review it (the
 # workflow's review transitions start from here), and ordinary edits are closed: a claim
@@ -33,18 +34,6 @@ class NotAllowed(PermissionDenied):
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise NotAllowed(message)
-
-
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def is_reviewer(user) -> bool:
-    return _active(user) and user.has_perm("claims.change_claim")
-
-
-def is_editor(user) -> bool:
-    return _active(user) and user.has_perm("claims.approve_verdict")
 
 
 def may_assign_others(user) -> bool:
@@ -69,7 +58,7 @@ def can_add_claim(user) -> bool:
 
 def can_comment(user, claim: Claim) -> bool:
     """Everyone on the desk may discuss any claim."""
-    return _active(user) and user.has_perm("claims.add_comment")
+    return active(user) and user.has_perm("claims.add_comment")
 
 
 def reviewers():

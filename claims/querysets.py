@@ -10,30 +10,34 @@ sees no verdict of that claim, its rating and reasoning included, until they hav
 (`VerdictQuerySet.awaiting_cross_check_by`, used by `visible_to`).
 """
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from claims import models as desk
+from claims.choices import ClaimStatus, VerdictState
+from claims.roles import is_editor, is_reviewer
+
+
+def _model(name: str) -> type[models.Model]:
+    # By name: the models import this module to build their managers.
+    return apps.get_model("claims", name)
 
 
 def _is_desk_member(user) -> bool:
-    # Imported here: claims.permissions imports the models, which import this module.
-    from claims.permissions import is_reviewer
-
     return user is not None and is_reviewer(user)
 
 
 def _cross_checking_on() -> Exists:
     """The desk's setting, read inside the query (the settings are a single row)."""
-    return Exists(desk.Desk.objects.filter(cross_checking=True))
+    return Exists(_model("Desk").objects.filter(cross_checking=True))
 
 
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         """Claims readers may see: published, with at least one published verdict."""
         return self.filter(
-            Exists(desk.Verdict.objects.published().filter(claim=OuterRef("pk"))),
-            status=desk.ClaimStatus.PUBLISHED,
+            Exists(_model("Verdict").objects.published().filter(claim=OuterRef("pk"))),
+            status=ClaimStatus.PUBLISHED,
         )
 
     def visible_to(self, user):
@@ -42,11 +46,11 @@ class ClaimQuerySet(models.QuerySet):
 
     def researched_by(self, user):
         """Claims the user is researching: assigned to them and not yet submitted."""
-        return self.filter(assignee=user, status=desk.ClaimStatus.RESEARCHING)
+        return self.filter(assignee=user, status=ClaimStatus.RESEARCHING)
 
     def with_publication_dates(self):
         """Annotate each claim with its first and latest verdict publication (or None)."""
-        public = desk.Verdict.objects.published().filter(claim=OuterRef("pk"))
+        public = _model("Verdict").objects.published().filter(claim=OuterRef("pk"))
         return self.annotate(
             first_published_at=Subquery(
                 public.order_by("published_at", "pk").values("published_at")[:1]
@@ -63,10 +67,10 @@ class ClaimQuerySet(models.QuerySet):
         claim is one they are to cross-check (they see none of its verdicts, its history
         or the claims checked before it). Without a user every verdict counts.
         """
-        claims, verdicts = self, desk.Verdict.objects.all()
+        claims, verdicts = self, _model("Verdict").objects.all()
         if user is not None:
-            verdicts = desk.Verdict.objects.visible_to(user)
-            to_cross_check = desk.Verdict.objects.awaiting_cross_check_by(user)
+            verdicts = _model("Verdict").objects.visible_to(user)
+            to_cross_check = _model("Verdict").objects.awaiting_cross_check_by(user)
             claims = claims.annotate(blind=Exists(to_cross_check.filter(claim=OuterRef("pk"))))
         latest = verdicts.filter(claim=OuterRef("pk")).order_by("-pk")
         return claims.annotate(
@@ -105,14 +109,14 @@ class ClaimQuerySet(models.QuerySet):
 class VerdictQuerySet(models.QuerySet):
     def published(self):
         """Verdicts an editor approved and published (current ones and corrected ones)."""
-        return self.filter(state=desk.VerdictState.APPROVED, published_at__isnull=False)
+        return self.filter(state=VerdictState.APPROVED, published_at__isnull=False)
 
     def public(self):
         """What readers see: published verdicts of claims that are published."""
-        return self.published().filter(claim__status=desk.ClaimStatus.PUBLISHED)
+        return self.published().filter(claim__status=ClaimStatus.PUBLISHED)
 
     def submitted(self):
-        return self.filter(state=desk.VerdictState.SUBMITTED)
+        return self.filter(state=VerdictState.SUBMITTED)
 
     def awaiting_cross_check(self):
         """Submitted verdicts a second reviewer has still to rate (cross-checking on)."""
@@ -122,8 +126,6 @@ class VerdictQuerySet(models.QuerySet):
         """Verdicts this user is to cross-check: they may not see them, nor any verdict of
         their claims, until they have rated the claim themselves. Editors do not
         cross-check: they approve, beside the verdict and its evidence."""
-        from claims.permissions import is_editor
-
         if not _is_desk_member(user) or is_editor(user):
             return self.none()
         return self.awaiting_cross_check().exclude(author=user)
@@ -135,8 +137,6 @@ class VerdictQuerySet(models.QuerySet):
     def awaiting(self, user):
         """Verdicts waiting for this user, never their own: for editors those to approve;
         for reviewers, with cross-checking on, those to cross-check."""
-        from claims.permissions import is_editor
-
         if is_editor(user):
             return self.awaiting_approval().exclude(author=user)
         return self.awaiting_cross_check_by(user)
@@ -146,7 +146,7 @@ class VerdictQuerySet(models.QuerySet):
         claims they are to cross-check (blind); for anyone else the public ones."""
         if not _is_desk_member(user):
             return self.public()
-        blind = desk.Verdict.objects.awaiting_cross_check_by(user).values("claim")
+        blind = _model("Verdict").objects.awaiting_cross_check_by(user).values("claim")
         return self.exclude(claim__in=blind)
 
 

@@ -1,12 +1,12 @@
 """The source library's upkeep: filling a source in from its page, checking excerpts,
 merging duplicates and rating publishers.
 
-Fetching happens in a background task (claims.sources.tasks); everything here is synchronous
+Fetching happens in a background task queued by claims.sources.tasks (which imports this
+module, never the other way round); everything here is synchronous
 and safe to call from it. A failed fetch is recorded on the source, never raised.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -127,52 +127,6 @@ def record_fetch_failure(
         source._history_user = by
         source.save()
     return source
-
-
-def stuck_fetches(sources) -> set[int]:
-    """The ids of those sources whose fetch has been pending longer than FETCH_STUCK_SECONDS:
-    queued that long without a worker starting it, or running that long (its worker is
-    likely gone). No query unless one of them has been pending that long.
-
-    A pending source's `updated_at` is when its fetch was queued (the fetch saves the source
-    when it ends; an edit meanwhile only makes it look younger).
-    """
-    from claims.sources.tasks import live_fetches
-
-    limit = timezone.now() - timedelta(seconds=settings.FETCH_STUCK_SECONDS)
-    old = {s.pk for s in sources if s.fetch_status == FetchStatus.PENDING and s.updated_at < limit}
-    if not old:
-        return set()
-    started = live_fetches(old).filter(started_at__gte=limit)
-    return old - set(started.values_list("args_kwargs__args__0", flat=True))
-
-
-def fetchable_sources(sources) -> set[int]:
-    """The ids of those sources a reviewer may fetch now: not pending, or stuck pending."""
-    sources = list(sources)
-    idle = {s.pk for s in sources if s.fetch_status != FetchStatus.PENDING}
-    return idle | stuck_fetches(sources)
-
-
-def queue_refresh(source: Source, *, by=None) -> bool:
-    """Fetch the source's page in the background once the current transaction commits.
-
-    Never two live fetches of one source: while a fetch is pending this refuses (False),
-    unless that fetch is stuck; then it is retired and a new one queued.
-    """
-    from claims.sources.tasks import fetch_source, retire_fetches
-
-    with transaction.atomic():
-        current = Source.objects.select_for_update().get(pk=source.pk)
-        if current.fetch_status == FetchStatus.PENDING:
-            if not stuck_fetches([current]):
-                return False
-            retire_fetches(source.pk)
-        source.fetch_status = FetchStatus.PENDING
-        source._history_user = by
-        source.save(update_fields=["fetch_status", "updated_at"])
-        transaction.on_commit(lambda: fetch_source.enqueue(source.pk))
-    return True
 
 
 @transaction.atomic

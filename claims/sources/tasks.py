@@ -1,8 +1,11 @@
 """Background tasks (Django's tasks API; a database-backed queue run by `desk_worker`)."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.dispatch import receiver
 from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
@@ -11,6 +14,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from claims.models import FetchStatus, Source
 from claims.sources import library_csv
 from claims.sources.library import record_fetch_failure, refresh_source
 
@@ -181,3 +185,48 @@ def _progress(result) -> dict | None:
 
 def _on_database_queue(result) -> bool:
     return isinstance(result.task.get_backend(), DatabaseBackend)
+
+
+# Queueing fetches ------------------------------------------------------------------------
+
+
+def stuck_fetches(sources) -> set[int]:
+    """The ids of those sources whose fetch has been pending longer than FETCH_STUCK_SECONDS:
+    queued that long without a worker starting it, or running that long (its worker is
+    likely gone). No query unless one of them has been pending that long.
+
+    A pending source's `updated_at` is when its fetch was queued (the fetch saves the source
+    when it ends; an edit meanwhile only makes it look younger).
+    """
+    limit = timezone.now() - timedelta(seconds=settings.FETCH_STUCK_SECONDS)
+    old = {s.pk for s in sources if s.fetch_status == FetchStatus.PENDING and s.updated_at < limit}
+    if not old:
+        return set()
+    started = live_fetches(old).filter(started_at__gte=limit)
+    return old - set(started.values_list("args_kwargs__args__0", flat=True))
+
+
+def fetchable_sources(sources) -> set[int]:
+    """The ids of those sources a reviewer may fetch now: not pending, or stuck pending."""
+    sources = list(sources)
+    idle = {s.pk for s in sources if s.fetch_status != FetchStatus.PENDING}
+    return idle | stuck_fetches(sources)
+
+
+def queue_refresh(source: Source, *, by=None) -> bool:
+    """Fetch the source's page in the background once the current transaction commits.
+
+    Never two live fetches of one source: while a fetch is pending this refuses (False),
+    unless that fetch is stuck; then it is retired and a new one queued.
+    """
+    with transaction.atomic():
+        current = Source.objects.select_for_update().get(pk=source.pk)
+        if current.fetch_status == FetchStatus.PENDING:
+            if not stuck_fetches([current]):
+                return False
+            retire_fetches(source.pk)
+        source.fetch_status = FetchStatus.PENDING
+        source._history_user = by
+        source.save(update_fields=["fetch_status", "updated_at"])
+        transaction.on_commit(lambda: fetch_source.enqueue(source.pk))
+    return True

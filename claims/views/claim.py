@@ -28,7 +28,7 @@ from claims.models import (
 )
 from claims.permissions import can_comment, is_reviewer
 from claims.sources.canonical import UnsafeURL
-from claims.sources.library import queue_refresh
+from claims.sources.tasks import queue_refresh
 from claims.views.panel import (
     SECTIONS,
     UNDO_KEY,

@@ -33,7 +33,7 @@ from claims.forms import (
 from claims.matching import similar_claims
 from claims.models import Claim, Desk, Rating, Stance, Verdict, VerdictState
 from claims.permissions import can_comment, can_edit_claim, reviewers
-from claims.sources.library import fetchable_sources
+from claims.sources.tasks import fetchable_sources
 from claims.timeline import claim_timeline
 from claims.views.workspace import default_ratings, workspace_context
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.fault
 QUEUE_FETCH = """
 import json
 from claims.models import Source
-from claims.sources.library import queue_refresh
+from claims.sources.tasks import queue_refresh
 from django.db import transaction
 
 with transaction.atomic():

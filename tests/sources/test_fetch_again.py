@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from claims.models import FetchStatus, Source
-from claims.sources import library
+from claims.sources import tasks
 from claims.sources.tasks import FetchSuperseded, fetch_source
 from tests.factories import CitationFactory, SourceFactory
 
@@ -57,9 +57,9 @@ def test_a_fetch_pending_past_the_limit_is_stuck(django_assert_num_queries):
     done = SourceFactory(fetch_status=FetchStatus.FETCHED)
     Source.objects.filter(pk=done.pk).update(updated_at=timezone.now() - timedelta(days=1))
     done.refresh_from_db()
-    assert library.stuck_fetches([young, old, done]) == {old.pk}
+    assert tasks.stuck_fetches([young, old, done]) == {old.pk}
     with django_assert_num_queries(0):
-        assert library.stuck_fetches([young, done]) == set()
+        assert tasks.stuck_fetches([young, done]) == set()
 
 
 def test_a_fetch_running_since_recently_is_not_stuck():
@@ -68,7 +68,7 @@ def test_a_fetch_running_since_recently_is_not_stuck():
     fetch_row(waited, status=TaskResultStatus.RUNNING, started_minutes_ago=1)
     hung = pending(minutes_ago=5)
     fetch_row(hung, status=TaskResultStatus.RUNNING, started_minutes_ago=4)
-    assert library.stuck_fetches([waited, hung]) == {hung.pk}
+    assert tasks.stuck_fetches([waited, hung]) == {hung.pk}
 
 
 def test_fetchable_sources_are_those_not_pending_or_stuck():
@@ -77,7 +77,7 @@ def test_fetchable_sources_are_those_not_pending_or_stuck():
     never = SourceFactory(fetch_status=FetchStatus.NOT_FETCHED)
     failed = SourceFactory(fetch_status=FetchStatus.FAILED)
     young, old = pending(minutes_ago=1), pending(minutes_ago=3)
-    assert library.fetchable_sources([fetched, never, failed, young, old]) == {
+    assert tasks.fetchable_sources([fetched, never, failed, young, old]) == {
         fetched.pk,
         never.pk,
         failed.pk,
@@ -89,7 +89,7 @@ def test_a_pending_fetch_is_not_queued_twice(django_capture_on_commit_callbacks)
     """While a fetch is pending and not stuck, fetching again queues nothing."""
     source = pending(minutes_ago=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert library.queue_refresh(source) is False
+        assert tasks.queue_refresh(source) is False
     assert queued_fetches(source) == 0
 
 
@@ -101,7 +101,7 @@ def test_a_stuck_fetch_is_replaced_by_a_new_one(django_capture_on_commit_callbac
     other = fetch_row(SourceFactory(), status=TaskResultStatus.READY)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert library.queue_refresh(source) is True
+        assert tasks.queue_refresh(source) is True
 
     assert queued_fetches(source) == 1
     for row in (running, waiting):
@@ -112,7 +112,7 @@ def test_a_stuck_fetch_is_replaced_by_a_new_one(django_capture_on_commit_callbac
     assert other.status == TaskResultStatus.READY
     source.refresh_from_db()
     assert source.fetch_status == FetchStatus.PENDING
-    assert library.stuck_fetches([source]) == set()
+    assert tasks.stuck_fetches([source]) == set()
 
 
 def refresh_url(citation) -> str:
