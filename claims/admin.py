@@ -239,6 +239,7 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "url", "publisher__name", "author"]
     autocomplete_fields = ["publisher"]
     readonly_fields = [
+        "site_name",
         "fetch_status",
         "fetch_error",
         "fetched_at",
@@ -249,7 +250,21 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     ]
     exclude = ["page_text"]
     date_hierarchy = "published_on"
-    actions = ["merge_duplicates", "fetch_again", "export_selected"]
+    actions = ["merge_duplicates", "fetch_again", "confirm_site_name", "export_selected"]
+
+    @admin.action(description="File the selected sources under the publisher their page names")
+    def confirm_site_name(self, request, queryset):
+        """The admin confirms what a page says about itself (Source.site_name): its host is
+        linked to that publisher (an existing one of that name, or a new unrated one)."""
+        filed = 0
+        for source in queryset.exclude(site_name=""):
+            publisher = Publisher.objects.filter(name__iexact=source.site_name).first()
+            if publisher is None:
+                publisher = Publisher(name=source.site_name)
+                publisher._history_user = request.user
+                publisher.save()
+            filed += library.link_host(source, publisher, by=request.user)
+        self.message_user(request, f"{filed} source(s) filed under the publisher their page names.")
 
     @admin.action(description="Merge the selected sources into one")
     def merge_duplicates(self, request, queryset):
@@ -418,6 +433,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    fk_name = "claim"
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "stance", "excerpt", "note", "added_by"]

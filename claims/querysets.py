@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from claims import models as desk
+from claims.search import words_filter
 
 
 def _is_desk_member(user) -> bool:
@@ -76,7 +77,8 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def matching(self, *, status="", kind="", verdict="", assignee=None, unassigned=False, q=""):
-        """Claims passing the workspace filters; empty values do not filter.
+        """Claims passing the workspace filters; empty values do not filter. `q` finds
+        whole words of the statement, the quote or the claimant (claims.search).
 
         Filtering by verdict needs with_current_verdict() (given the user looking).
         """
@@ -93,12 +95,8 @@ class ClaimQuerySet(models.QuerySet):
             claims = claims.filter(assignee__isnull=True)
         elif assignee is not None:
             claims = claims.filter(assignee=assignee)
-        for word in q.split()[:8]:
-            claims = claims.filter(
-                Q(statement__icontains=word)
-                | Q(quote__icontains=word)
-                | Q(claimant__icontains=word)
-            )
+        if q:
+            claims = claims.filter(words_filter(q, "statement", "quote", "claimant"))
         return claims
 
 
