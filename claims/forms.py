@@ -160,9 +160,7 @@ class CitationForm(DeskForm):
     stance = forms.ChoiceField(
         choices=Stance.choices,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose whether the source supports, refutes or adds context."
-        },
+        error_messages={"required": "Choose whether the source supports, refutes or adds context."},
     )
     excerpt = forms.CharField(
         max_length=10_000,

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 SPOOF = """<!doctype html><html lang="en"><head><title>Exclusive</title>
 <meta property="og:site_name" content="Reuters"></head>
-<body><article><p>North Korea sent two million shells, officials said.</p></article></body></html>"""
+<body><article><p>North Korea sent two million shells, officials said.</p></article>
+</body></html>"""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -100,7 +101,8 @@ def test_spoofed_sources_do_not_pass_the_two_publishers_check(reuters):
     citations = list(claim.citations.select_related("source__publisher"))
     two_publishers = evidence_checklist(citations, "")[0]
     assert not two_publishers.met
-    assert "2 source(s) from 1 publisher(s) and 1 from an unknown publisher" in two_publishers.detail
+    detail = two_publishers.detail
+    assert "2 source(s) from 1 publisher(s) and 1 from an unknown publisher" in detail
     assert "1 source(s) from an unknown publisher." in thin_evidence(citations)
 
 
