@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim
-from claims.search import word_pattern
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +58,8 @@ def test_a_longer_word_matches_the_start_of_a_word(claims):
 
 def test_regular_expression_characters_are_searched_as_typed(claims):
     """A query with regex syntax is matched literally, not as a pattern (nor an error)."""
+    from claims.search import word_pattern
+
     assert found("(UN") == set()
     assert found("U.") == set()
     assert word_pattern("a.b").count("\\.") == 1

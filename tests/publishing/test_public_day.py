@@ -8,7 +8,6 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from claims.highlighting import quote_context
 from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SourceFactory
 from tests.publishing.test_public import publish, published_claim
 
@@ -23,6 +22,8 @@ BODY = (
 
 def test_context_is_cut_at_whole_words():
     """A stored prefix and suffix cut inside words lose the broken words and gain "…"."""
+    from claims.highlighting import quote_context
+
     context = quote_context(
         "ington and Seoul said ", ", officials sa", more_before=True, more_after=True
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from claims import editing
 from claims.evidence import evidence_checklist, thin_evidence
-from claims.models import Citation, Publisher, PublisherDomain, Reliability, Source, SourceAlias
+from claims.models import Citation, Publisher, PublisherDomain, Reliability, Source
 from claims.sources import library
 from claims.sources.canonical import canonical_url
 from tests.factories import (
@@ -143,6 +143,8 @@ def test_the_admin_confirms_a_suggested_publisher(client, admin_user):
 def test_a_merged_duplicate_url_finds_the_kept_source():
     """Merging keeps the dropped duplicate's URL as an alias: citing it finds the merged
     source instead of creating the duplicate again; a merge of the merged moves aliases."""
+    from claims.models import SourceAlias
+
     keep = SourceFactory(url="https://news.example/kept")
     duplicate = SourceFactory(url="https://news.example/dup?id=1")
     CitationFactory(source=duplicate)
