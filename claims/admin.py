@@ -32,6 +32,7 @@ from claims.models import (
     RatingScale,
     Reliability,
     Source,
+    SourceAlias,
     Verdict,
     VerdictState,
 )
@@ -228,6 +229,18 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
         )
 
 
+class SourceAliasInline(admin.TabularInline):
+    """The URLs of duplicates merged into this source: citing one finds it."""
+
+    model = SourceAlias
+    extra = 0
+    fields = ["url", "created_at"]
+    readonly_fields = ["url", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Source)
 class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     csv_export = staticmethod(library_csv.export_sources)
@@ -249,6 +262,7 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
         "updated_at",
     ]
     exclude = ["page_text"]
+    inlines = [SourceAliasInline]
     date_hierarchy = "published_on"
     actions = ["merge_duplicates", "fetch_again", "confirm_site_name", "export_selected"]
 

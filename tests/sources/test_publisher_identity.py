@@ -140,7 +140,7 @@ def test_the_admin_confirms_a_suggested_publisher(client, admin_user):
     assert first.history.first().history_user == admin_user
 
 
-def test_a_merged_duplicate_url_finds_the_kept_source():
+def test_a_merged_duplicate_url_finds_the_kept_source(client, admin_user):
     """Merging keeps the dropped duplicate's URL as an alias: citing it finds the merged
     source instead of creating the duplicate again; a merge of the merged moves aliases."""
     from claims.models import SourceAlias
@@ -161,3 +161,6 @@ def test_a_merged_duplicate_url_finds_the_kept_source():
     }
     assert set(SourceAlias.objects.values_list("source", flat=True)) == {final.pk}
     assert Citation.objects.get().source == final
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:claims_source_change", args=[final.pk])).content.decode()
+    assert "https://news.example/dup?id=1" in page
