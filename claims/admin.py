@@ -30,6 +30,7 @@ from claims.models import (
     RatingScale,
     Reliability,
     Source,
+    SourceAlias,
     Verdict,
     VerdictState,
 )
@@ -150,6 +151,18 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
         )
 
 
+class SourceAliasInline(admin.TabularInline):
+    """The URLs of duplicates merged into this source: citing one finds it."""
+
+    model = SourceAlias
+    extra = 0
+    fields = ["url", "created_at"]
+    readonly_fields = ["url", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Source)
 class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     csv_export = staticmethod(library_csv.export_sources)
@@ -161,6 +174,7 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "url", "publisher__name", "author"]
     autocomplete_fields = ["publisher"]
     readonly_fields = [
+        "site_name",
         "fetch_status",
         "fetch_error",
         "fetched_at",
@@ -170,8 +184,23 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
         "updated_at",
     ]
     exclude = ["page_text"]
+    inlines = [SourceAliasInline]
     date_hierarchy = "published_on"
-    actions = ["merge_duplicates", "fetch_again", "export_selected"]
+    actions = ["merge_duplicates", "fetch_again", "confirm_site_name", "export_selected"]
+
+    @admin.action(description="File the selected sources under the publisher their page names")
+    def confirm_site_name(self, request, queryset):
+        """The admin confirms what a page says about itself (Source.site_name): its host is
+        linked to that publisher (an existing one of that name, or a new unrated one)."""
+        filed = 0
+        for source in queryset.exclude(site_name=""):
+            publisher = Publisher.objects.filter(name__iexact=source.site_name).first()
+            if publisher is None:
+                publisher = Publisher(name=source.site_name)
+                publisher._history_user = request.user
+                publisher.save()
+            filed += library.link_host(source, publisher, by=request.user)
+        self.message_user(request, f"{filed} source(s) filed under the publisher their page names.")
 
     @admin.action(description="Merge the selected sources into one")
     def merge_duplicates(self, request, queryset):
@@ -340,6 +369,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    fk_name = "claim"
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "stance", "excerpt", "note", "added_by"]

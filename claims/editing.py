@@ -11,6 +11,7 @@ through `save()`/`delete()` so that django-simple-history records it, naming `by
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from claims.anchoring import SpanError, TextQuoteSelector, find_anchor, utf16_to_code_points
 from claims.models import (
@@ -23,6 +24,7 @@ from claims.models import (
     Comment,
     Rating,
     Source,
+    SourceKind,
     Stance,
     Verdict,
     VerdictState,
@@ -288,18 +290,26 @@ class SourceResult:
     created: bool
 
 
-def source_for_url(url: CanonicalURL, *, by, title: str = "") -> SourceResult:
-    """The library's source for a URL, created if new. The URL was canonicalised where it
-    entered the desk (the citation form's field): it is used as it is."""
+def source_for_url(
+    url: CanonicalURL, *, by, title: str = "", kind: str = SourceKind.NEWS
+) -> SourceResult:
+    """The library's source for a URL (or for a URL merged into it), created if new. The
+    URL was canonicalised where it entered the desk (the citation form's field): it is
+    used as it is."""
     if not isinstance(url, CanonicalURL):
         raise TypeError("source_for_url() takes a CanonicalURL: see canonical_url().")
     canonical = url
-    existing = Source.objects.filter(url=canonical).select_related("publisher").first()
+    existing = (
+        Source.objects.filter(Q(url=canonical) | Q(aliases__url=canonical))
+        .select_related("publisher")
+        .first()
+    )
     if existing is not None:
         return SourceResult(existing, created=False)
     source = Source(
         url=canonical,
         title=title.strip()[:500],
+        kind=kind if kind in SourceKind.values else SourceKind.NEWS,
         publisher=publisher_for_url(canonical),
         created_by=by,
     )
@@ -344,6 +354,52 @@ def cite_source(
         raise EditRefused("This claim already cites that source.") from None
     _touch(claim, current, by)
     return citation
+
+
+@transaction.atomic
+def describe_source(claim: Claim, source: Source, *, by, title: str, kind: str) -> Source:
+    """A reviewer sets the title and kind of a source their claim cites (a UN resolution
+    is a primary document, whatever kind it was added as). History names them."""
+    _editable(claim, by)
+    if not Citation.objects.filter(claim=claim, source=source).exists():
+        raise EditRefused("This claim does not cite that source.")
+    if kind not in SourceKind.values:
+        raise EditRefused("Choose a kind from the list.")
+    current = Source.objects.select_for_update().get(pk=source.pk)
+    current.title, current.kind = title.strip()[:500], kind
+    recorded(current, by).save()
+    return current
+
+
+@transaction.atomic
+def copy_citations(claim: Claim, earlier: Claim, *, by) -> list[Citation]:
+    """Reuse the evidence of an earlier check of the same words: each of `earlier`'s
+    citations becomes one of `claim`'s, stance, excerpt and note kept, marked as copied
+    from it for the reviewer to check. Sources `claim` cites already are skipped."""
+    current = _editable(claim, by)
+    if earlier.pk == claim.pk:
+        raise EditRefused("A claim cannot reuse its own citations.")
+    cited = set(Citation.objects.filter(claim=claim).values_list("source_id", flat=True))
+    copies = []
+    for citation in earlier.citations.select_related("source").order_by("created_at", "pk"):
+        if citation.source_id in cited:
+            continue
+        copy = Citation(
+            claim=claim,
+            source=citation.source,
+            stance=citation.stance,
+            excerpt=citation.excerpt,
+            note=citation.note,
+            excerpt_check=citation.excerpt_check,
+            checked_hash=citation.checked_hash,
+            copied_from=earlier,
+            added_by=by,
+        )
+        recorded(copy, by).save()
+        copies.append(copy)
+    if copies:
+        _touch(claim, current, by)
+    return copies
 
 
 @transaction.atomic

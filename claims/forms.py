@@ -5,7 +5,7 @@ from django.conf import settings
 
 from claims.editing import split_points
 from claims.importing import ArticleRejected, article_text
-from claims.models import ClaimKind, ClaimStatus, Rating, Source, Stance
+from claims.models import ClaimKind, ClaimStatus, Rating, Source, SourceKind, Stance
 from claims.sources.canonical import UnsafeURL, canonical_url
 
 
@@ -210,7 +210,17 @@ class CitationForm(DeskForm):
     title = forms.CharField(
         max_length=500, required=False, help_text="For a new source: its title."
     )
-    stance = forms.ChoiceField(choices=Stance.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        choices=SourceKind.choices,
+        initial=SourceKind.NEWS,
+        required=False,
+        help_text="For a new source: a primary document, an official statement, a report…",
+    )
+    stance = forms.ChoiceField(
+        choices=Stance.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the source supports, refutes or adds context."},
+    )
     excerpt = forms.CharField(
         max_length=10_000,
         required=False,
@@ -226,6 +236,14 @@ class CitationForm(DeskForm):
         if not cleaned.get("source") and not cleaned.get("url") and not self.has_error("url"):
             self.add_error("url", "Paste the source's URL or pick a source from the library.")
         return cleaned
+
+
+class SourceDescribeForm(forms.Form):
+    """What a reviewer may say about a cited source: its title and kind (admins keep the
+    rest of the library)."""
+
+    title = forms.CharField(max_length=500, required=False)
+    kind = forms.ChoiceField(choices=SourceKind.choices)
 
 
 class VerdictForm(DeskForm):

@@ -40,3 +40,27 @@ def text_segments(text: str, claims) -> list[Segment]:
         open_claims.extend(starting.get(left, []))
         segments.append(Segment(text=text[left:right], start=left, claims=list(open_claims)))
     return segments
+
+
+@dataclass(frozen=True)
+class Context:
+    """The words around a quote, as readers see them: whole words only, with whether the
+    text goes on beyond them (shown as an ellipsis)."""
+
+    before: str
+    after: str
+    more_before: bool
+    more_after: bool
+
+
+def quote_context(prefix: str, suffix: str, *, more_before: bool, more_after: bool) -> Context:
+    """A quote's stored prefix and suffix (a fixed number of characters, so usually cut in
+    a word) trimmed to whole words where the text goes on beyond them."""
+    before, after = prefix, suffix
+    if more_before:
+        cut = next((i for i, char in enumerate(before) if char.isspace()), len(before))
+        before = before[cut:].lstrip()
+    if more_after:
+        cut = next((i for i in range(len(after) - 1, -1, -1) if after[i].isspace()), 0)
+        after = after[:cut].rstrip()
+    return Context(before, after, more_before, more_after)

@@ -4,6 +4,8 @@ Names follow PRODUCT.md. Constraints that keep the data honest live in the datab
 (check and unique constraints), so that no write path can bypass them.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -122,6 +124,13 @@ class Source(models.Model):
         related_name="+",
         help_text="The page as the desk last fetched it.",
     )
+    site_name = models.CharField(
+        "publisher the page names",
+        max_length=200,
+        blank=True,
+        help_text="What the fetched page says its publisher is (og:site_name): a suggestion "
+        "for an admin to confirm, never trusted. Only an admin links a host to a publisher.",
+    )
     fetch_status = models.CharField(
         max_length=20, choices=FetchStatus.choices, default=FetchStatus.NOT_FETCHED
     )
@@ -169,9 +178,32 @@ class Source(models.Model):
         return source
 
     @property
+    def display_title(self) -> str:
+        """The title, or for a page not (yet) described the host it is on, never the raw URL."""
+        if self.title:
+            return self.title
+        host = (urlsplit(self.url).hostname or "").removeprefix("www.")
+        return f"Untitled page on {host}" if host else "Untitled page"
+
+    @property
     def wayback_save_url(self) -> str:
         """The Wayback Machine page that archives this source's URL when opened."""
         return f"https://web.archive.org/save/{self.url}"
+
+
+class SourceAlias(models.Model):
+    """Another URL of a source: a duplicate's, kept when an admin merged it into this one,
+    so that citing the old URL finds the merged source."""
+
+    url = models.URLField(max_length=2000, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "source aliases"
+
+    def __str__(self):
+        return self.url
 
 
 class Article(models.Model):
@@ -424,6 +456,14 @@ class Citation(models.Model):
     excerpt_check = models.CharField(
         max_length=20, choices=ExcerptCheck.choices, default=ExcerptCheck.UNCHECKED
     )
+    copied_from = models.ForeignKey(
+        Claim,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The earlier claim this citation was copied from, for a reviewer to check.",
+    )
     checked_hash = models.CharField(
         max_length=64,
         blank=True,
@@ -488,6 +528,14 @@ class Verdict(models.Model):
     )
     review_note = models.TextField(
         blank=True, help_text="The editor's (or cross-checker's) note when sending it back."
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who sent it back: an editor, or the cross-checker whose rating differed.",
     )
     override_reason = models.TextField(
         blank=True, help_text="Why the editor approved with unmet evidence checks."

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 
 from claims.choices import ClaimStatus, VerdictState
 from claims.roles import is_editor, is_reviewer
+from claims.search import words_filter
 
 
 def _model(name: str) -> type[models.Model]:
@@ -80,7 +81,8 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def matching(self, *, status="", kind="", verdict="", assignee=None, unassigned=False, q=""):
-        """Claims passing the workspace filters; empty values do not filter.
+        """Claims passing the workspace filters; empty values do not filter. `q` finds
+        whole words of the statement, the quote or the claimant (claims.search).
 
         Filtering by verdict needs with_current_verdict() (given the user looking).
         """
@@ -97,12 +99,8 @@ class ClaimQuerySet(models.QuerySet):
             claims = claims.filter(assignee__isnull=True)
         elif assignee is not None:
             claims = claims.filter(assignee=assignee)
-        for word in q.split()[:8]:
-            claims = claims.filter(
-                Q(statement__icontains=word)
-                | Q(quote__icontains=word)
-                | Q(claimant__icontains=word)
-            )
+        if q:
+            claims = claims.filter(words_filter(q, "statement", "quote", "claimant"))
         return claims
 
 

@@ -28,7 +28,17 @@ urlpatterns = [
         claim.citation_delete,
         name="citation_delete",
     ),
+    path(
+        f"{CLAIM}citations/copy-from/<int:earlier_id>/",
+        claim.citations_copy,
+        name="citations_copy",
+    ),
     path(f"{CLAIM}sources/", claim.source_search, name="source_search"),
+    path(
+        f"{CLAIM}sources/<int:source_id>/describe/",
+        claim.source_describe,
+        name="source_describe",
+    ),
     path(
         f"{CLAIM}sources/<int:source_id>/refresh/",
         claim.source_refresh,

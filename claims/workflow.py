@@ -83,6 +83,13 @@ class Situation:
             None,
         )
 
+    def returned_to(self, user) -> Verdict | None:
+        """The user's latest verdict if it came back to them (sent back, or a cross-check
+        that differed): it may be submitted again as it is."""
+        theirs = [v for v in self.verdicts if v.author_id == user.pk]
+        latest = max(theirs, key=lambda verdict: verdict.pk, default=None)
+        return latest if latest is not None and latest.state == VerdictState.RETURNED else None
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -219,9 +226,15 @@ def release(claim: Claim, *, by) -> Claim:
 
 @transaction.atomic
 def submit_for_review(claim: Claim, *, by) -> Verdict:
-    """Submit the reviewer's draft verdict: the claim goes to review."""
+    """Submit the reviewer's draft verdict, or the verdict that came back to them as it
+    is (a new submission; the returned one stays in the record): the claim goes to review."""
     situation = _guard("submit", claim, by)
     draft = situation.draft_of(by)
+    if draft is None:
+        returned = situation.returned_to(by)
+        draft = Verdict(
+            claim=situation.claim, rating=returned.rating, reasoning=returned.reasoning, author=by
+        )
     _require(bool(draft.reasoning.strip()), "Explain the verdict before submitting it.")
     _move(situation.claim, ClaimStatus.IN_REVIEW, by)
     return _save_verdict(draft, by, state=VerdictState.SUBMITTED, submitted_at=timezone.now())
@@ -260,6 +273,7 @@ def cross_check(claim: Claim, *, by, rating: Rating) -> Verdict:
         cross_checked_by=by,
         cross_check_rating=rating,
         review_note=note,
+        returned_by=by,
     )
 
 
@@ -304,7 +318,9 @@ def send_back(claim: Claim, *, by, note: str) -> Verdict:
     Comment.objects.create(claim=current, author=by, body=f"Sent back: {note}")
     if current.status == ClaimStatus.IN_REVIEW:
         _move(current, ClaimStatus.RESEARCHING, by)
-    return _save_verdict(situation.pending, by, state=VerdictState.RETURNED, review_note=note)
+    return _save_verdict(
+        situation.pending, by, state=VerdictState.RETURNED, review_note=note, returned_by=by
+    )
 
 
 @transaction.atomic
@@ -421,7 +437,7 @@ TRANSITIONS: dict[str, Transition] = {
                     "Only the claim's assignee can submit its verdict.",
                 ),
                 Rule(
-                    lambda user, s: s.draft_of(user) is not None,
+                    lambda user, s: s.draft_of(user) is not None or s.returned_to(user) is not None,
                     "Save a draft verdict before submitting it.",
                 ),
             ),

@@ -305,9 +305,10 @@ FETCH_STUCK_SECONDS = float(os.environ.get("FETCH_STUCK_SECONDS", "120"))
 # They are served only through the desk's own view, never from MEDIA_URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
-# The organisation named as the author of published ClaimReview.
+# The organisation named as the author of published ClaimReview; its URL, when not set,
+# is the site's own address as the request names it.
 DESK_ORGANISATION_NAME = os.environ.get("DESK_ORGANISATION_NAME", "Fact-check desk")
-DESK_ORGANISATION_URL = os.environ.get("DESK_ORGANISATION_URL", "http://127.0.0.1:8000/")
+DESK_ORGANISATION_URL = os.environ.get("DESK_ORGANISATION_URL", "")
 
 # Article bodies larger than this are refused at import, with a clear message.
 ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", str(1_000_000)))

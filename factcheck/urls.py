@@ -5,6 +5,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from claims.publishing.api import api
@@ -12,6 +14,12 @@ from factcheck import accounts
 
 admin.site.site_header = "Fact-check desk administration"
 admin.site.site_title = "Fact-check desk"
+
+
+def favicon(request):
+    """Pages link their icon; this answers clients that ask where they always have."""
+    return redirect(static("claims/favicon.svg"), permanent=True)
+
 
 urlpatterns = [
     path("", include("claims.urls")),
@@ -38,4 +46,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
 ]

@@ -95,6 +95,8 @@ class CitationFactory(factory.django.DjangoModelFactory):
     claim = factory.SubFactory(ClaimFactory)
     source = factory.SubFactory(SourceFactory)
     stance = Stance.SUPPORTS
+    # A supporting citation quotes the words that matter (an evidence check asks for it).
+    excerpt = factory.Sequence(lambda n: f"The words of source {n} that matter.")
 
 
 def default_rating(slug: str = "true") -> Rating:

@@ -306,7 +306,7 @@ class ClaimOut(Schema):
             obj,
             obj.published[-1],
             url=context["request"].build_absolute_uri(fact_check_path(obj.pk)),
-            organisation=desk_organisation(),
+            organisation=desk_organisation(context["request"]),
             first_published_at=obj.first_published_at,
         )
 

@@ -56,8 +56,8 @@ class FactCheckFeed(Feed):
     def author_name(self) -> str:
         return desk_organisation().name
 
-    def author_link(self) -> str:
-        return desk_organisation().url
+    def author_link(self, request: HttpRequest) -> str:
+        return desk_organisation(request).url
 
     def items(self, request: HttpRequest) -> list[FactCheck]:
         return fact_checks(request, latest_first()[:ATOM_ITEMS], show_names=False)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from claims.highlighting import Context, quote_context
 from claims.models import (
     Article,
     Citation,
@@ -65,11 +66,14 @@ def with_fact_check_data(claims: QuerySet[Claim], *, citations: bool = True) -> 
     return claims.select_related("article__publisher").prefetch_related(*lookups)
 
 
-def desk_organisation() -> Organisation:
-    return Organisation(
-        name=getattr(settings, "DESK_ORGANISATION_NAME", "Fact-check desk"),
-        url=getattr(settings, "DESK_ORGANISATION_URL", "http://127.0.0.1:8000/"),
-    )
+def desk_organisation(request: HttpRequest | None = None) -> Organisation:
+    """The desk as ClaimReview's author: its URL is DESK_ORGANISATION_URL, or else the
+    site's own address as `request` reached it (the public index)."""
+    url = getattr(settings, "DESK_ORGANISATION_URL", "")
+    if not url and request is not None:
+        url = request.build_absolute_uri(reverse("public:index"))
+    name = getattr(settings, "DESK_ORGANISATION_NAME", "Fact-check desk")
+    return Organisation(name=name, url=url)
 
 
 def person_name(user) -> str:
@@ -103,6 +107,17 @@ class FactCheck:
     def is_corrected(self) -> bool:
         return bool(self.corrected)
 
+    @property
+    def context(self) -> Context:
+        """The claim's words in the article, cut at whole words."""
+        claim = self.claim
+        return quote_context(
+            claim.prefix,
+            claim.suffix,
+            more_before=claim.start > len(claim.prefix),
+            more_after=claim.end + len(claim.suffix) < len(claim.article.body),
+        )
+
 
 def fact_check_path(claim_id: int) -> str:
     return reverse("public:fact_check", args=[claim_id])
@@ -124,7 +139,7 @@ def fact_check(request: HttpRequest, claim: Claim, *, show_names: bool) -> FactC
             claim,
             current,
             url=url,
-            organisation=desk_organisation(),
+            organisation=desk_organisation(request),
             first_published_at=claim.first_published_at,
         ),
         checked_by=person_name(current.author) if show_names else "",

@@ -20,6 +20,7 @@ from claims.models import (
     Publisher,
     PublisherDomain,
     Source,
+    SourceAlias,
 )
 from claims.sources.archive import archive_fetched
 from claims.sources.extraction import PageUnreadable, decode_html, extracted_page
@@ -39,26 +40,6 @@ def check_excerpt(citation: Citation, source: Source) -> bool:
     if not citation.checked_hash:
         citation.checked_hash = source.content_hash
     return changed
-
-
-def _publisher_named(name: str, url: str, by) -> Publisher | None:
-    """The publisher a page names: an existing one by name, or a new unrated one with the
-    page's domain (admins rate and merge them later)."""
-    name = name.strip()[:200]
-    if not name:
-        return None
-    existing = Publisher.objects.filter(name__iexact=name).first()
-    if existing is not None:
-        return existing
-    publisher = Publisher(name=name)
-    publisher._history_user = by
-    publisher.save()
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    if host and not PublisherDomain.objects.filter(domain=host).exists():
-        domain = PublisherDomain(publisher=publisher, domain=host)
-        domain._history_user = by
-        domain.save()
-    return publisher
 
 
 @dataclass(frozen=True)
@@ -93,10 +74,11 @@ def refresh_source(source_id: int, *, by=None) -> RefreshResult:
         source.title = source.title or meta.title
         source.author = source.author or meta.author
         source.published_on = source.published_on or meta.published_on
+        # A page may call itself anything: what it says is kept as a suggestion for an
+        # admin, and only a host an admin linked names the publisher.
+        source.site_name = meta.site_name.strip()[:200]
         if source.publisher is None:
-            source.publisher = publisher_for_url(source.url) or _publisher_named(
-                meta.site_name, source.url, by
-            )
+            source.publisher = publisher_for_url(source.url)
         source.page_text = text
         source.archived_page = archived
         source.content_hash = content_hash(text)
@@ -131,7 +113,8 @@ def record_fetch_failure(
 
 @transaction.atomic
 def merge_sources(keep: Source, duplicates, *, by) -> int:
-    """Move every citation of the duplicates to the kept source, then delete them.
+    """Move every citation of the duplicates to the kept source, then delete them; their
+    URLs stay as aliases of the kept source (citing one of them finds it).
 
     A claim citing both keeps its citation of the kept source (the duplicate's excerpt
     and note are appended to it so nothing is lost). Returns the citations moved.
@@ -161,11 +144,45 @@ def merge_sources(keep: Source, duplicates, *, by) -> int:
         for name in ("title", "author", "published_on", "publisher", "archived_url", "summary"):
             if not getattr(keep, name) and getattr(duplicate, name):
                 setattr(keep, name, getattr(duplicate, name))
+        # The duplicate's URL (and the URLs merged into it before) go on finding the source.
+        SourceAlias.objects.filter(source=duplicate).update(source=keep)
+        url = duplicate.url
         duplicate._history_user = by
         duplicate.delete()
+        SourceAlias.objects.create(url=url, source=keep)
     keep._history_user = by
     keep.save()
     return moved
+
+
+def source_host(url: str) -> str:
+    """The host a publisher's domain rule would name for this URL (without "www.")."""
+    return (urlsplit(url).hostname or "").lower().rstrip(".").removeprefix("www.")
+
+
+@transaction.atomic
+def link_host(source: Source, publisher: Publisher, *, by) -> int:
+    """An admin's decision: the source's host belongs to `publisher`. Adds the domain rule
+    (unless the host is ruled already) and files every source of that host that has no
+    publisher under it; returns how many sources were filed."""
+    host = source_host(source.url)
+    if not host:
+        return 0
+    if not PublisherDomain.objects.filter(domain=host).exists():
+        domain = PublisherDomain(publisher=publisher, domain=host)
+        domain._history_user = by
+        domain.save()
+    filed = 0
+    # The rule decides, as for a new source: the host's subdomains are filed too.
+    unfiled = Source.objects.select_for_update().filter(publisher__isnull=True, url__icontains=host)
+    for other in unfiled:
+        found = publisher_for_url(other.url)
+        if found is not None:
+            other.publisher = found
+            other._history_user = by
+            other.save()
+            filed += 1
+    return filed
 
 
 @transaction.atomic

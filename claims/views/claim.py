@@ -17,16 +17,19 @@ from claims.forms import (
     ClaimCreateForm,
     ClaimEditForm,
     CommentForm,
+    SourceDescribeForm,
     SplitForm,
     VerdictForm,
 )
 from claims.models import (
     Article,
     Citation,
+    Claim,
     Rating,
     Source,
 )
 from claims.permissions import can_comment, is_reviewer
+from claims.search import words_filter
 from claims.sources.canonical import UnsafeURL
 from claims.sources.tasks import queue_refresh
 from claims.views.panel import (
@@ -147,12 +150,24 @@ def citation_create(request: HtmxHttpRequest, article_id: int, claim_id: int):
     claim = editable_claim(request, article_id, claim_id)
     form = CitationForm(request.POST)
     if not form.is_valid():
-        return render_claim(request, claim, status=422, citation_form=form, section="citations")
+        # A library source the reviewer picked stays picked while they fix the rest.
+        picked = form.cleaned_data.get("source")
+        return render_claim(
+            request,
+            claim,
+            status=422,
+            citation_form=form,
+            section="citations",
+            sources=[picked] if picked else None,
+            picked=picked.pk if picked else None,
+        )
     data = form.cleaned_data
     try:
         source = (
             data["source"]
-            or editing.source_for_url(data["url"], by=request.user, title=data["title"]).source
+            or editing.source_for_url(
+                data["url"], by=request.user, title=data["title"], kind=data["kind"]
+            ).source
         )
         editing.cite_source(
             claim,
@@ -181,19 +196,60 @@ def citation_delete(request: HtmxHttpRequest, article_id: int, claim_id: int, ci
     return done(request, claim, "Citation removed.", section="citations")
 
 
+@require_POST
+@login_required
+def source_describe(request: HtmxHttpRequest, article_id: int, claim_id: int, source_id: int):
+    """A reviewer sets the title and kind of a source the claim cites."""
+    claim = editable_claim(request, article_id, claim_id)
+    citation = get_object_or_404(
+        Citation.objects.select_related("source"), claim=claim, source_id=source_id
+    )
+    form = SourceDescribeForm(request.POST)
+    if not form.is_valid():
+        return refused(request, claim, "Choose a kind from the list.", section="citations")
+    try:
+        source = editing.describe_source(
+            claim,
+            citation.source,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+        )
+    except editing.EditRefused as error:
+        return refused(request, claim, str(error), section="citations")
+    return done(request, claim, f"Source described: {source.display_title}.", section="citations")
+
+
+@require_POST
+@login_required
+def citations_copy(request: HtmxHttpRequest, article_id: int, claim_id: int, earlier_id: int):
+    """Reuse the evidence of a claim checked before: its citations, marked as copied."""
+    claim = editable_claim(request, article_id, claim_id)
+    earlier = get_object_or_404(Claim, pk=earlier_id)
+    try:
+        copies = editing.copy_citations(claim, earlier, by=request.user)
+    except editing.EditRefused as error:
+        return refused(request, claim, str(error), section="citations")
+    message = (
+        f"{len(copies)} citation(s) copied from the earlier check: review each one."
+        if copies
+        else "This claim cites every source of the earlier check already."
+    )
+    return done(request, claim, message, section="citations")
+
+
 @require_GET
 @login_required
 def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
-    """Library sources matching what the reviewer types, to cite one in a click."""
+    """Library sources matching what the reviewer types (whole words of the title or the
+    publisher, or part of the URL), to pick one to cite."""
     claim = claim_or_404(request, article_id, claim_id)
     query = request.GET.get("source_q", "").strip()[:200]
     sources = []
     if len(query) >= 2:
         sources = list(
             Source.objects.filter(
-                Q(title__icontains=query)
-                | Q(url__icontains=query)
-                | Q(publisher__name__icontains=query)
+                words_filter(query, "title", "publisher__name") | Q(url__icontains=query)
             )
             .select_related("publisher")
             .order_by("-published_on", "title")[:8]

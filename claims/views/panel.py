@@ -12,6 +12,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import push_url, reswap, retarget
@@ -31,7 +32,7 @@ from claims.forms import (
     VerdictForm,
 )
 from claims.matching import similar_claims
-from claims.models import Claim, Desk, Rating, Stance, Verdict, VerdictState
+from claims.models import Citation, Claim, Desk, Rating, SourceKind, Stance, Verdict, VerdictState
 from claims.permissions import can_comment, can_edit_claim, reviewers
 from claims.sources.tasks import fetchable_sources
 from claims.timeline import claim_timeline
@@ -67,7 +68,12 @@ class Panel:
     def verdicts(self) -> list[Verdict]:
         return list(
             self.claim.verdicts.select_related(
-                "rating", "author", "approved_by", "cross_checked_by", "cross_check_rating"
+                "rating",
+                "author",
+                "approved_by",
+                "cross_checked_by",
+                "cross_check_rating",
+                "returned_by",
             )
         )
 
@@ -118,7 +124,7 @@ def citations_context(panel: Panel) -> dict:
     """The cited sources with their stance tally and evidence warnings; the cite form."""
     citations = list(
         panel.claim.citations.select_related(
-            "source__publisher", "source__archived_page", "added_by"
+            "source__publisher", "source__archived_page", "added_by", "copied_from"
         )
     )
     undo = panel.request.session.get(UNDO_KEY)
@@ -133,7 +139,9 @@ def citations_context(panel: Panel) -> dict:
         "undo": undo if undo and undo.get("claim") == panel.claim.pk else None,
         # Sources with no fetch under way, or one stuck past its time: "Fetch again".
         "fetchable_sources": fetchable_sources(c.source for c in citations),
-        "citation_form": CitationForm(initial={"stance": Stance.SUPPORTS}),
+        # No stance chosen in advance: the reviewer says what the source does.
+        "citation_form": CitationForm(),
+        "source_kinds": SourceKind.choices,
     }
 
 
@@ -192,11 +200,23 @@ def history_context(panel: Panel) -> dict:
 
 
 def checked_before_context(panel: Panel) -> dict:
-    """Claims of other articles saying the same, with their verdicts (not while blind)."""
+    """Claims of other articles saying the same, with their verdicts and how many sources
+    they cite, to reuse (not while blind)."""
+    earlier = [] if panel.blind else similar_claims(panel.claim)
+    counts = dict(
+        Citation.objects.filter(claim__in=[c.pk for c in earlier])
+        .values_list("claim")
+        .annotate(count=Count("pk"))
+        if earlier
+        else []
+    )
+    for other in earlier:
+        other.citation_count = counts.get(other.pk, 0)
     return {
         "blind": panel.blind,
+        "can_edit": panel.can_edit,
         "checked_before_loaded": True,
-        "checked_before": [] if panel.blind else similar_claims(panel.claim),
+        "checked_before": earlier,
     }
 
 

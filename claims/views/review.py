@@ -72,7 +72,7 @@ def review_page(
     submitted = [v for v in verdicts if v.state == VerdictState.SUBMITTED]
     verdict = max(submitted, key=lambda v: v.pk, default=None)
     published = [v for v in verdicts if v.state == VerdictState.APPROVED]
-    citations = list(claim.citations.select_related("source__publisher", "added_by"))
+    citations = list(claim.citations.select_related("source__publisher", "added_by", "copied_from"))
     checks = evidence_checklist(citations, verdict.reasoning if verdict else "")
     return render(
         request,

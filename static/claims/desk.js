@@ -42,6 +42,16 @@
     }
   }
 
+  // Esc closes the open claim (as its × link does), unless a dialog is open: Esc is
+  // the dialog's. Inside a field it does nothing, so that nothing typed is lost.
+  function closePanel() {
+    if ($("dialog[open]")) return false;
+    const close = $(".claim-panel a.close");
+    if (!close) return false;
+    close.click();
+    return true;
+  }
+
   function toggleShortcuts() {
     const dialog = document.getElementById("shortcuts");
     if (!dialog) return;
@@ -58,6 +68,7 @@
       case "v": openAndFocus(null, "#verdict-form select[name=rating]"); break;
       case "/": openAndFocus(null, "#id_q"); break;
       case "?": toggleShortcuts(); break;
+      case "Escape": if (!closePanel()) return; break;
       default: return;
     }
     event.preventDefault();

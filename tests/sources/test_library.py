@@ -70,7 +70,8 @@ def site(settings):
 
 
 def test_fetch_fills_in_empty_metadata_and_keeps_typed_values(site):
-    """A fetched page fills in title, author, date and publisher; typed values stay."""
+    """A fetched page fills in title, author and date, and what it calls its publisher as
+    a suggestion only; typed values stay."""
     source = SourceFactory(url=f"{site}/article", title="", publisher=None, author="Typed")
     result = library.refresh_source(source.pk)
     source.refresh_from_db()
@@ -78,7 +79,8 @@ def test_fetch_fills_in_empty_metadata_and_keeps_typed_values(site):
     assert source.title == "NIS: a million shells"
     assert source.author == "Typed"
     assert str(source.published_on) == "2023-11-02"
-    assert source.publisher.name == "The Daily Example"
+    assert source.publisher is None
+    assert source.site_name == "The Daily Example"
     assert source.fetch_status == FetchStatus.FETCHED
     assert "more than a million artillery shells" in source.page_text
     assert "Menu" not in source.page_text
