@@ -13,7 +13,6 @@ in, and waits for a reviewer.
 import difflib
 import re
 from dataclasses import dataclass, field
-from itertools import zip_longest
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -44,6 +43,8 @@ FLAGGED = frozenset({Outcome.EDITED, Outcome.DELETED, Outcome.AMBIGUOUS, Outcome
 # Paragraph pairs longer than this are shown whole, not word by word: difflib's matching
 # grows with the product of the two lengths.
 WORD_DIFF_MAX_CHARS = 20_000
+PARAGRAPH_SIMILARITY = 0.5
+MAX_PAIRINGS = 400  # paragraphs replaced x paragraphs replacing them
 
 
 REANCHORED_FIELDS = [
@@ -220,6 +221,35 @@ def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return words
 
 
+def _similar(old: str, new: str) -> bool:
+    """Two paragraphs are one edited paragraph when most of their words are shared."""
+    matcher = difflib.SequenceMatcher(None, old.split(), new.split(), autojunk=False)
+    return matcher.quick_ratio() >= PARAGRAPH_SIMILARITY and matcher.ratio() >= PARAGRAPH_SIMILARITY
+
+
+def _paired(before: list[str], after: list[str]) -> list[Change]:
+    """Replaced paragraphs, in order: a similar pair is one changed paragraph, any other
+    paragraph is removed or added. A large rewrite is shown as removed, then added."""
+    if len(before) * len(after) > MAX_PAIRINGS:
+        return [Change("removed", old=p) for p in before] + [Change("added", new=p) for p in after]
+    changes, i, j = [], 0, 0
+    while i < len(before) and j < len(after):
+        if _similar(before[i], after[j]):
+            changes.append(
+                Change("changed", before[i], after[j], words=_word_diff(before[i], after[j]))
+            )
+            i, j = i + 1, j + 1
+        elif any(_similar(before[i], later) for later in after[j + 1 :]):
+            changes.append(Change("added", new=after[j]))
+            j += 1
+        else:
+            changes.append(Change("removed", old=before[i]))
+            i += 1
+    changes.extend(Change("removed", old=p) for p in before[i:])
+    changes.extend(Change("added", new=p) for p in after[j:])
+    return changes
+
+
 def text_changes(old: str, new: str) -> list[Change]:
     """What changed between two texts, paragraph by paragraph, word by word inside a
     changed paragraph; unchanged paragraphs are only counted."""
@@ -235,11 +265,5 @@ def text_changes(old: str, new: str) -> list[Change]:
         elif tag == "insert":
             changes.extend(Change("added", new=text) for text in after[j1:j2])
         else:
-            for was, now in zip_longest(before[i1:i2], after[j1:j2]):
-                if now is None:
-                    changes.append(Change("removed", old=was))
-                elif was is None:
-                    changes.append(Change("added", new=now))
-                else:
-                    changes.append(Change("changed", old=was, new=now, words=_word_diff(was, now)))
+            changes.extend(_paired(before[i1:i2], after[j1:j2]))
     return changes

@@ -98,7 +98,8 @@ def test_two_claims_found_on_one_span_are_both_flagged():
     assert set(outcomes_by_claim(outcomes).values()) == {Outcome.AMBIGUOUS}
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.is_orphaned and second.is_orphaned
+    assert first.is_orphaned
+    assert second.is_orphaned
 
 
 def test_an_orphan_keeps_its_span_beside_a_claim_that_moved_onto_it(article):
@@ -108,11 +109,13 @@ def test_an_orphan_keeps_its_span_beside_a_claim_that_moved_onto_it(article):
     second = ClaimFactory(article=article, start=58, end=95)
     assert article.body[58:95] == "Park said the figure was far too low."
     new = "Park said the figure was far too low.\nThe talks ended on Friday."
-    _, outcomes = revise_article(article, body=new)
+    revise_article(article, body=new)
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.is_orphaned and (first.start, first.end) == (0, 57)
-    assert not second.is_orphaned and (second.start, second.end) == (0, 37)
+    assert first.is_orphaned
+    assert (first.start, first.end) == (0, 57)
+    assert not second.is_orphaned
+    assert (second.start, second.end) == (0, 37)
 
 
 def test_an_orphan_is_found_again_when_its_words_come_back(article):
@@ -188,17 +191,21 @@ def test_orphaned_claims_are_not_marked_in_the_new_text(article):
 
 
 def test_what_changed_is_shown_paragraph_by_paragraph_and_word_by_word():
-    """Kept paragraphs are counted; a changed one shows its removed and added words."""
+    """Kept paragraphs are counted; a changed one shows its removed and added words; a
+    rewritten one is removed and its replacement added."""
     new = FIRST.replace("one million", "half a million").replace(
         "The talks ended on Friday.", "Added at the end."
     )
     changes = text_changes(FIRST, new + "\nA new paragraph.")
     kinds = [change.kind for change in changes]
-    assert kinds == ["changed", "same", "changed", "added"]
+    assert kinds == ["changed", "same", "removed", "added", "added"]
     assert ("removed", "one") in changes[0].words
     assert ("added", "half a") in changes[0].words
     assert changes[1].count == 1
-    assert changes[3].new == "A new paragraph."
+    assert (changes[2].old, changes[3].new) == ("The talks ended on Friday.", "Added at the end.")
+    assert changes[4].new == "A new paragraph."
+    inserted = "A new first paragraph.\n" + FIRST.replace("one million", "two million")
+    assert [c.kind for c in text_changes(FIRST, inserted)] == ["added", "changed", "same"]
     assert [c.kind for c in text_changes(FIRST, FIRST.replace("Park said", "X\nPark said"))] == [
         "same",
         "added",
