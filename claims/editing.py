@@ -256,7 +256,9 @@ def add_claim(
         start += 1
     while end > start and body[end - 1].isspace():
         end -= 1
-    if Claim.objects.filter(article=article, start=start, end=end).exists():
+    if Claim.objects.filter(
+        article=article, start=start, end=end, anchor_hash=article.body_hash
+    ).exists():
         raise EditRefused("A claim already covers exactly these words.")
     claim = Claim(
         article=article,
@@ -278,7 +280,10 @@ def add_claim(
             claim.save()
     except IntegrityError:
         # Another reviewer added a claim on these words since the check above.
-        if not Claim.objects.filter(article=article, start=start, end=end).exists():
+        taken = Claim.objects.filter(
+            article=article, start=start, end=end, anchor_hash=article.body_hash
+        )
+        if not taken.exists():
             raise
         raise EditRefused("A claim already covers exactly these words.") from None
     return claim

@@ -124,6 +124,23 @@ class ArticlePreviewForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
+class ArticleRevisionForm(forms.Form):
+    """An article's new text, pasted or read again from its page, previewed then saved."""
+
+    body = forms.CharField(
+        label="The article's new text",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 20}),
+        help_text="The whole article as it reads now; every claim is looked for in it again.",
+    )
+
+    def clean_body(self):
+        try:
+            return article_text(self.cleaned_data["body"])
+        except ArticleRejected as error:
+            raise forms.ValidationError(str(error)) from error
+
+
 class DeskForm(forms.Form):
     """A form whose element ids start with its own prefix: several forms share a page."""
 

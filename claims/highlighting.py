@@ -23,9 +23,14 @@ class Segment:
 def text_segments(text: str, claims) -> list[Segment]:
     """The text cut at every claim boundary, each run with the claims covering it.
 
-    Overlapping and nested claims are allowed; spans outside the text are ignored.
+    Overlapping and nested claims are allowed; spans outside the text are ignored, and so
+    are orphaned claims, whose span counts in an older version of the text.
     """
-    spans = [c for c in claims if 0 <= c.start < c.end <= len(text)]
+    spans = [
+        c
+        for c in claims
+        if 0 <= c.start < c.end <= len(text) and not getattr(c, "is_orphaned", False)
+    ]
     cuts = sorted({0, len(text), *(c.start for c in spans), *(c.end for c in spans)})
     starting: dict[int, list] = {}
     ending: dict[int, list] = {}

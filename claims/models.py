@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from claims.anchoring import SpanError, TextQuoteSelector, check_span, find_anchor, text_hash
+from claims.anchoring import SpanError, TextQuoteSelector, check_span, text_hash
 from claims.choices import (
     ClaimKind,
     ClaimOrigin,
@@ -245,37 +246,67 @@ class Article(models.Model):
         new_hash = text_hash(self.body)
         if self.pk and new_hash != self.body_hash and self.claims.exists():
             raise ValidationError(
-                "The article text is fixed once claims point into it; use revise_body()."
+                "The article text is fixed once claims point into it; bring in a new version."
             )
         self.body_hash = new_hash
-        super().save(*args, **kwargs)
+        adding = self._state.adding
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if adding:  # the text first imported is the article's first version
+                ArticleVersion.objects.create(
+                    article=self,
+                    number=1,
+                    body=self.body,
+                    body_hash=self.body_hash,
+                    archived_page=self.archived_page,
+                    created_by=self.created_by,
+                    created_at=self.created_at,
+                )
 
     def get_absolute_url(self):
         return reverse("claims:article_detail", args=[self.pk])
 
-    @transaction.atomic
-    def revise_body(self, body: str) -> list["Claim"]:
-        """Replace the body, re-anchoring every claim; return the claims left orphaned.
 
-        A claim whose quote is still found unambiguously moves to its new offsets; any
-        other claim is marked orphaned and keeps its old quote for a reviewer to resolve.
-        """
-        orphaned = []
-        new_hash = text_hash(body)
-        for claim in self.claims.select_for_update():
-            place = find_anchor(body, claim.selector, hint=claim.start)
-            if place is None:
-                claim.is_orphaned = True
-                orphaned.append(claim)
-            else:
-                claim.anchor_to(body, *place, body_hash=new_hash)
-            claim.anchor_hash = new_hash
-            claim.version += 1
-            claim.save()
-        self.body = body
-        self.body_hash = new_hash
-        super().save(update_fields=["body", "body_hash", "updated_at"])
-        return orphaned
+class ArticleVersion(models.Model):
+    """One text of an article as the desk had it: the first import and every revision.
+
+    The article's body is its latest version's; older versions are never changed.
+    """
+
+    # No index of its own: the unique (article, number) constraint's index serves.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="versions", db_index=False
+    )
+    number = models.PositiveIntegerField(help_text="1 for the text first imported.")
+    body = models.TextField()
+    body_hash = models.CharField(max_length=64, db_index=True)
+    archived_page = models.ForeignKey(
+        ArchivedPage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The web page this text was read from, as the desk got it.",
+    )
+    claim_outcomes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What bringing in this text did to each claim: claim, outcome, quote.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="articleversion_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="articleversion_from_1"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} (version {self.number})"
 
 
 class Claim(models.Model):
@@ -294,7 +325,9 @@ class Claim(models.Model):
         max_length=64, help_text="SHA-256 of the article text the span was counted in."
     )
     is_orphaned = models.BooleanField(
-        default=False, help_text="The quote could not be found again in the article text."
+        default=False,
+        help_text="The quote could not be found again in the article's latest version: "
+        "a reviewer is to look at it.",
     )
     statement = models.TextField(help_text="A self-contained restatement to check.")
     claimant = models.CharField(max_length=300, blank=True)
@@ -350,8 +383,11 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(condition=~Q(quote=""), name="claim_quote_not_empty"),
             models.CheckConstraint(condition=~Q(statement=""), name="claim_statement_not_empty"),
+            # One claim per span of a text: an orphaned claim keeps the span and the hash
+            # of the version it was last found in, so it never blocks the current text.
             models.UniqueConstraint(
-                fields=["article", "start", "end"], name="claim_unique_span_per_article"
+                fields=["article", "start", "end", "anchor_hash"],
+                name="claim_unique_span_per_text",
             ),
         ]
 

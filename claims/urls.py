@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import articles, claim, review, workspace
+from claims.views import articles, claim, review, revisions, workspace
 
 app_name = "claims"
 
@@ -13,6 +13,20 @@ urlpatterns = [
     path("articles/new/page/<int:page_id>/", articles.article_preview, name="article_preview"),
     path("archive/<int:page_id>/", articles.archived_page, name="archived_page"),
     path("articles/<int:article_id>/", workspace.article_detail, name="article_detail"),
+    path(
+        "articles/<int:article_id>/versions/", revisions.article_versions, name="article_versions"
+    ),
+    path("articles/<int:article_id>/revise/", revisions.article_revise, name="article_revise"),
+    path(
+        "articles/<int:article_id>/revise/fetch/",
+        revisions.article_refetch,
+        name="article_refetch",
+    ),
+    path(
+        "articles/<int:article_id>/revise/page/<int:page_id>/",
+        revisions.article_revise,
+        name="article_revise_page",
+    ),
     path("articles/<int:article_id>/claims/new/", claim.claim_create, name="claim_create"),
     path("articles/<int:article_id>/claims/bulk/", workspace.claim_bulk, name="claim_bulk"),
     path("my-work/", review.my_work, name="my_work"),

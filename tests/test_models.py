@@ -136,21 +136,15 @@ def test_article_body_must_not_be_empty():
         Article.objects.create(title="Empty", body="")
 
 
-def test_revising_the_body_reanchors_claims_or_orphans_them():
-    """A revision moves claims whose quote is still found, and orphans the others."""
-    article = ArticleFactory(body="Seoul said one million rounds. Park said it was a lie.")
-    moved = ClaimFactory(article=article, start=11, end=30)
-    lost = ClaimFactory(article=article, start=31, end=54)
-    orphaned = article.revise_body("Update first.\n\nSeoul said one million rounds.")
-    moved.refresh_from_db()
-    lost.refresh_from_db()
-    assert moved.quote == "one million rounds."
-    assert article.body[moved.start : moved.end] == "one million rounds."
-    assert not moved.is_orphaned
-    assert lost.is_orphaned
-    assert lost.quote == "Park said it was a lie."
-    assert orphaned == [lost]
-    assert moved.version == 2
+def test_an_article_keeps_its_first_text_as_version_1():
+    """Creating an article records its text as its first version."""
+    article = ArticleFactory(body="The first text.")
+    version = article.versions.get()
+    assert (version.number, version.body, version.body_hash) == (
+        1,
+        "The first text.",
+        article.body_hash,
+    )
 
 
 def test_verdict_approver_cannot_be_its_author():

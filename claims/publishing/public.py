@@ -11,23 +11,28 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from claims.highlighting import Context, quote_context
 from claims.models import (
+    ArchivedPage,
     Article,
+    ArticleVersion,
     Citation,
     Claim,
     ClaimStatus,
     Rating,
+    Source,
     Verdict,
 )
 from claims.publishing.claimreview import Organisation, claim_review, ld_json_script
 from claims.publishing.freshness import answers_conditional_gets, public_desk
+from claims.views.articles import ARCHIVE_CSP, archived_response
 
 INDEX_PAGE_SIZE = 30
 
@@ -53,16 +58,20 @@ def with_fact_check_data(claims: QuerySet[Claim], *, citations: bool = True) -> 
         .order_by("published_at", "pk")
     )
     lookups = [Prefetch("verdicts", queryset=verdicts, to_attr="published")]
-    if citations:
-        lookups.append(
+    if citations:  # the whole fact-check: its sources, and whether the article changed since
+        versions = ArticleVersion.objects.only("article_id", "number", "created_at")
+        lookups += [
             Prefetch(
                 "citations",
-                queryset=Citation.objects.select_related("source__publisher").order_by(
-                    "stance", "created_at", "pk"
-                ),
+                queryset=Citation.objects.select_related(
+                    "source__publisher", "source__archived_page"
+                ).order_by("stance", "created_at", "pk"),
                 to_attr="public_citations",
-            )
-        )
+            ),
+            Prefetch(
+                "article__versions", queryset=versions.order_by("number"), to_attr="versions_loaded"
+            ),
+        ]
     return claims.select_related("article__publisher").prefetch_related(*lookups)
 
 
@@ -94,6 +103,17 @@ class FactCheck:
     checked_by: str = ""
     approved_by: str = ""
     corrections: list[Verdict] = field(default_factory=list)
+    checked_version: ArticleVersion | None = None  # the article's text the verdict checked
+    latest_version: ArticleVersion | None = None
+
+    @property
+    def article_changed(self) -> bool:
+        """The article has a version newer than the one the current verdict checked."""
+        return bool(
+            self.checked_version
+            and self.latest_version
+            and self.latest_version.number > self.checked_version.number
+        )
 
     @property
     def published_at(self):
@@ -128,6 +148,8 @@ def fact_check(request: HttpRequest, claim: Claim, *, show_names: bool) -> FactC
     verdicts = claim.published
     current = verdicts[-1]
     url = request.build_absolute_uri(fact_check_path(claim.pk))
+    versions = getattr(claim.article, "versions_loaded", [])
+    checked = [v for v in versions if v.created_at <= current.published_at] or versions[:1]
     return FactCheck(
         claim=claim,
         verdict=current,
@@ -144,6 +166,8 @@ def fact_check(request: HttpRequest, claim: Claim, *, show_names: bool) -> FactC
         ),
         checked_by=person_name(current.author) if show_names else "",
         approved_by=person_name(current.approved_by) if show_names else "",
+        checked_version=checked[-1] if checked else None,
+        latest_version=versions[-1] if versions else None,
     )
 
 
@@ -224,6 +248,24 @@ def fact_check_detail(request: HttpRequest, claim_id: int):
             "claim_review_script": ld_json_script(check.claim_review),
         },
     )
+
+
+def publicly_cited_pages() -> QuerySet[ArchivedPage]:
+    """The desk's archived copies of sources that a published claim cites: public once the
+    fact-check citing them is, and only then (a draft's sources stay the desk's)."""
+    cited = Source.objects.filter(
+        archived_page=OuterRef("pk"), citations__claim__in=Claim.objects.published()
+    )
+    return ArchivedPage.objects.filter(Exists(cited))
+
+
+@require_safe
+@csp_override(ARCHIVE_CSP)
+def archived_source(request: HttpRequest, page_id: int):
+    """The desk's archived copy of a source cited by a published fact-check, read-only and
+    inert (the same sandbox policy as the desk's own archive page)."""
+    archived = get_object_or_404(publicly_cited_pages(), pk=page_id)
+    return archived_response(archived, cache_control="public, max-age=300")
 
 
 @require_safe

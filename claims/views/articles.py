@@ -165,6 +165,11 @@ ARCHIVE_CSP = {
 def archived_page(request: HtmxHttpRequest, page_id: int):
     """The desk's archived copy of a page, read-only and inert, on its own path."""
     archived = get_object_or_404(ArchivedPage, pk=page_id)
+    return archived_response(archived, cache_control="private, max-age=3600")
+
+
+def archived_response(archived: ArchivedPage, *, cache_control: str) -> HttpResponse:
+    """The page's bytes as kept; the view serving it sets ARCHIVE_CSP."""
     try:
         content = archived_content(archived)
     except ArchiveUnreadable as error:
@@ -173,5 +178,5 @@ def archived_page(request: HtmxHttpRequest, page_id: int):
     response = HttpResponse(content.body, content_type=f"text/html{charset}")
     response["X-Content-Type-Options"] = "nosniff"
     response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = cache_control
     return response

@@ -545,8 +545,9 @@ def test_if_modified_since_in_the_past_gets_the_page(client):
 
 # Query counts ---------------------------------------------------------------------------
 
-# The public stamp (with the desk's settings), then the page's own queries.
-PUBLIC_PAGE_QUERIES = 6
+# The public stamp (with the desk's settings), then the page's own queries (with the dates
+# of the article's versions, for the "changed since" note).
+PUBLIC_PAGE_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [1, 25])

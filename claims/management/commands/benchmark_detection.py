@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from claims.demo import SEED_ARTICLE
 from claims.detection import detected_claims
 from claims.importing import import_article
-from claims.models import Article, Claim
+from claims.models import Article, ArticleVersion, Claim
 
 # Words swapped in each copy of a paragraph, so that no two copies (and no two repeats)
 # are the same text: (word in the seed article, replacements cycled through).
@@ -62,6 +62,7 @@ def remove_benchmark_article(article: Article) -> None:
     statements = (
         f"DELETE FROM {history} WHERE id IN (SELECT id FROM {claims} WHERE article_id = %s)",  # noqa: S608
         f"DELETE FROM {claims} WHERE article_id = %s",  # noqa: S608
+        f"DELETE FROM {ops.quote_name(ArticleVersion._meta.db_table)} WHERE article_id = %s",  # noqa: S608
         f"DELETE FROM {ops.quote_name(Article._meta.db_table)} WHERE id = %s",  # noqa: S608
     )
     with connection.cursor() as cursor:
