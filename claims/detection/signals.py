@@ -437,6 +437,7 @@ def length_units(words: int) -> float:
     return math.log(bounded / LENGTH_REFERENCE)
 
 
+@functools.lru_cache(maxsize=256)
 def length_signal(words: int) -> Signal | None:
     """The weight of a sentence's length, None where it rounds to nothing."""
     weight = round(LENGTH_WEIGHT * length_units(words), 2)
