@@ -22,8 +22,9 @@ The pipeline, per sentence, a module each:
 
 `reading.proposed_claims(text)` reads a whole text, and `reading` reads a long one in parts
 with exactly the result of one reading; `pool` sends the parts to worker processes for the
-importer (`detected_batches`). `evaluation` measures the detector on labelled sentences:
-nothing here imports it, nor does anything the web app imports.
+importer (`detected_batches`). `evaluation` measures the detector on labelled sentences
+and `training` learns the weights (`weights.json`, read by `signals`) from their
+development documents: nothing here imports either, nor does anything the web app.
 
 Everything runs in time linear in the text: precompiled regular expressions without
 nested unbounded repetition, bounded look-back windows, and one scan of the whole text for

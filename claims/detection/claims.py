@@ -18,6 +18,7 @@ from claims.detection.signals import (
     claim_kind,
     claim_score,
     claim_signals,
+    length_signal,
 )
 from claims.detection.statements import ITS_RE, STATEMENT_HARD_LIMIT, restatement
 from claims.detection.text import word_set
@@ -72,10 +73,11 @@ def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[Pro
     verbs = [(hit[0] - sent.start, hit[3]) for hit in in_sentence if hit[2] == "say"]
     if sent.run_on:  # words without sentences: nobody's, and never accepted
         frames = [Frame(0, len(sentence), "", "")]
-        run_on = (Signal("run_on", WEIGHTS["run_on"], "no sentence end in the text"),)
+        sentence_signals = (Signal("run_on", WEIGHTS["run_on"], "no sentence end in the text"),)
     else:
         frames = sentence_frames(sentence, context, verbs)
-        run_on = ()
+        length = length_signal(len(sentence.split()))
+        sentence_signals = () if length is None else (length,)
     for frame in frames:
         around = []
         if frame.attribution:
@@ -117,8 +119,8 @@ def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[Pro
                     statement=statement.text or " ".join(words.split())[:STATEMENT_HARD_LIMIT],
                     claimant=frame.claimant,
                     kind=claim_kind(signals, is_quote=frame.is_quote),
-                    score=claim_score(signals + run_on),
-                    signals=signals + run_on,
+                    score=claim_score(signals + sentence_signals),
+                    signals=signals + sentence_signals,
                     sentence_start=sent.start,
                     sentence_end=sent.end,
                     subject=statement.subject,

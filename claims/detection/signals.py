@@ -7,15 +7,22 @@ words within its span (`Hits.between`). `claim_signals` turns them into weighted
 (numbers, names, attribution, legal words, time; minus opinion, hedges, calls to action,
 greetings, questions), `claim_score` combines the weights by a logistic function and
 `claim_kind` names the kind of claim.
+
+The bias and the weights of the signals a reader can see in a text (and of the sentence's
+length) are learned: `training` fits them on the development documents and writes
+`weights.json` beside this module, read here once, offline. The rules' own weights
+(`RULE_WEIGHTS`) are where the learning starts from, and what it falls back to.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import json
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 from claims.detection.sentences import STARTERS
@@ -28,8 +35,9 @@ class Signal(NamedTuple):
     evidence: str  # the words that triggered it, for display to the reviewer
 
 
-BIAS = -1.2
-WEIGHTS = {
+# The hand-set weights of the rules: the starting point (and prior) of `training`.
+RULE_BIAS = -1.2
+RULE_WEIGHTS = {
     "quantity": 1.5,
     "named_entity": 0.35,  # per distinct name, up to NAMED_ENTITY_CAP names
     "attribution": 0.5,
@@ -43,11 +51,33 @@ WEIGHTS = {
     "call_to_action": -1.2,
     "greeting": -2.0,
     "question": -1.5,
+}
+# Weights that are not learned: the data has no run-on text, and a flag weighs nothing.
+FIXED_WEIGHTS = {
     # Text without sentence ends: outweighs every positive signal together.
     "run_on": -8.0,
     # A statement a reviewer must edit (a subject naming no one, too long): a flag only.
     "needs_editing": 0.0,
 }
+# The sentence's length in words counts as log(words / LENGTH_REFERENCE), words bounded
+# by LENGTH_BOUNDS: a sentence longer than usual weighs for, a fragment against.
+LENGTH_REFERENCE = 20
+LENGTH_BOUNDS = (3, 60)
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
+def read_weights(path: Path = WEIGHTS_FILE) -> tuple[float, dict[str, float], float]:
+    """(bias, signal weights, length weight) as learned in the file, else the rules'."""
+    try:
+        learned = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return RULE_BIAS, dict(RULE_WEIGHTS), 0.0
+    weights = {name: float(learned["weights"][name]) for name in RULE_WEIGHTS}
+    return float(learned["bias"]), weights, float(learned["length"])
+
+
+BIAS, _LEARNED_WEIGHTS, LENGTH_WEIGHT = read_weights()
+WEIGHTS = {**_LEARNED_WEIGHTS, **FIXED_WEIGHTS}
 NAMED_ENTITY_CAP = 3
 
 # The lexicon: words and phrases (lower case; a space stands for any whitespace, "'" for
@@ -388,6 +418,32 @@ def claim_signals(
     if question:
         signals.append(Signal("question", WEIGHTS["question"], "?"))
     return tuple(signals)
+
+
+def signal_units(signal: Signal) -> float:
+    """How many times its weight a signal counts, read from its evidence as
+    `claim_signals` counted it: distinct names up to NAMED_ENTITY_CAP, 1.5 for several
+    opinion words, else 1. What `training` learns a weight for, whatever the weights."""
+    if signal.name == "named_entity":
+        return float(min(len(signal.evidence.split(", ")), NAMED_ENTITY_CAP))
+    if signal.name == "opinion":
+        return 1.5 if len({word.lower() for word in signal.evidence.split(", ")}) > 1 else 1.0
+    return 1.0
+
+
+def length_units(words: int) -> float:
+    """What the length weight multiplies: log(words / LENGTH_REFERENCE), words bounded."""
+    bounded = min(max(words, LENGTH_BOUNDS[0]), LENGTH_BOUNDS[1])
+    return math.log(bounded / LENGTH_REFERENCE)
+
+
+@functools.lru_cache(maxsize=256)
+def length_signal(words: int) -> Signal | None:
+    """The weight of a sentence's length, None where it rounds to nothing."""
+    weight = round(LENGTH_WEIGHT * length_units(words), 2)
+    if not weight:
+        return None
+    return Signal("length", weight, f"{words} words in the sentence")
 
 
 def claim_score(signals: tuple[Signal, ...]) -> float:

@@ -20,6 +20,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from claims.detection.referents import is_title
 from claims.models import Article, Claim, Rating, Verdict
 from claims.sources.canonical import safe_link
 
@@ -45,9 +46,27 @@ ORGANISATION_WORDS = re.compile(
 )
 
 
-def claimant_type(name: str) -> str:
-    """ "Organization" for an institution or several parties, else "Person"."""
-    return "Organization" if ORGANISATION_WORDS.search(name) else "Person"
+# Words of a claimant that describes people without naming them: "Officials", "US
+# officials", "A senior official", "Experts".
+DESCRIPTION_WORDS = re.compile(
+    r"\A(?:the|a|an|some|many|several|most|other|two|three|four|five)\b"
+    r"|\b(?:officials?|experts?|analysts?|sources?|authorities|critics?|residents?|"
+    r"witnesses|observers?|diplomats?|lawmakers?|legislators?|scientists?|researchers?|"
+    r"people|activists?|protesters?|spokes(?:man|woman|person)|aides?|advisers?|"
+    r"advisors?|insiders?|someone|somebody|they)\b",
+    re.IGNORECASE,
+)
+
+
+def claimant_type(name: str) -> str | None:
+    """ "Organization" for an institution or several parties; None for a claimant naming
+    nobody (a title such as "The head of American diplomacy", a description such as
+    "Officials"): neither a person nor a body, so no ClaimReview author; else "Person"."""
+    if ORGANISATION_WORDS.search(name):
+        return "Organization"
+    if is_title(name) or DESCRIPTION_WORDS.search(name):
+        return None
+    return "Person"
 
 
 def iso(moment: datetime.datetime | datetime.date) -> str:
@@ -77,11 +96,14 @@ def review_rating(rating: Rating) -> dict:
 
 
 def claim_author(claim: Claim) -> dict | None:
-    """Who made the claim: the claimant, else the article's author or publisher."""
+    """Who made the claim: the claimant, else the article's author or publisher. None for
+    a claimant naming nobody: the article did not make that claim, and a made-up Person
+    would mislead whoever reads the markup."""
     article = claim.article
     if claim.claimant.strip():
         name = claim.claimant.strip()
-        return {"@type": claimant_type(name), "name": name}
+        kind = claimant_type(name)
+        return None if kind is None else {"@type": kind, "name": name}
     if article.author.strip():
         return {"@type": "Person", "name": article.author.strip()}
     if article.publisher is not None:

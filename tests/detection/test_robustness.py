@@ -8,7 +8,13 @@ import unicodedata
 
 from claims.detection.claims import ACCEPT_THRESHOLD
 from claims.detection.reading import part_cuts, proposed_claims
-from claims.detection.signals import NAMED_ENTITY_CAP, WEIGHTS
+from claims.detection.signals import (
+    BIAS,
+    LENGTH_BOUNDS,
+    NAMED_ENTITY_CAP,
+    WEIGHTS,
+    length_signal,
+)
 from claims.detection.text import normalised
 from tests.detection.test_claims import assert_invariants, claim_quoting, seed_text
 from tests.detection.test_reading import read_in_parts
@@ -108,10 +114,12 @@ def test_text_without_sentences_is_never_accepted():
 
 
 def test_the_run_on_signal_outweighs_every_other_signal():
-    """Whatever else a run-on piece has, its score stays below the threshold."""
+    """Whatever else a run-on piece has, its score stays below the threshold, with the
+    learned weights and the longest sentence's length too."""
     positive = sum(weight for weight in WEIGHTS.values() if weight > 0)
     positive += WEIGHTS["named_entity"] * (NAMED_ENTITY_CAP - 1)
-    assert -1.2 + positive + WEIGHTS["run_on"] < 0  # logistic below 0.5
+    positive += max(0.0, length_signal(LENGTH_BOUNDS[1]).weight)
+    assert BIAS + positive + WEIGHTS["run_on"] < 0  # logistic below 0.5
 
 
 def test_a_repeated_sentence_is_proposed_once_with_its_claimant():

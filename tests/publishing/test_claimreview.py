@@ -151,6 +151,30 @@ def test_claimant_is_a_person_or_an_organisation(claimant, kind):
     }
 
 
+@pytest.mark.parametrize(
+    "claimant",
+    [
+        "The head of American diplomacy",
+        "The South Korean Foreign Minister",
+        "The president",
+        "Officials",
+        "Officials 300",
+        "US officials",
+        "A senior official",
+        "Experts",
+    ],
+)
+def test_a_claimant_naming_nobody_is_no_author(claimant):
+    """A title or a description the detector could not resolve to a person is neither a
+    Person nor an Organization: itemReviewed has no author (not the article's either,
+    who did not make the claim), and the rest of the review stands."""
+    assert claimant_type(claimant) is None
+    data = review(claimant=claimant)
+    assert "author" not in data["itemReviewed"]
+    assert data["itemReviewed"]["@type"] == "Claim"
+    assert data["claimReviewed"] == "Pyongyang sent one million rounds to Moscow."
+
+
 def test_without_a_claimant_the_article_speaks():
     """The article's author, else its publisher, made a claim nobody else is quoted for."""
     assert review(claimant="")["itemReviewed"]["author"] == {

@@ -477,3 +477,22 @@ def test_a_stuck_fetch_offers_fetch_again_and_a_fresh_one_does_not(reviewer_clie
     html = reviewer_client.get(section_url(claim, "citations"), **HX).content.decode()
     assert "taking too long" in html
     assert "Fetch again" in html
+
+
+def test_a_statement_to_edit_is_a_flag_in_why_this_score_not_a_weight(reviewer_client, claim):
+    """The detector's needs_editing signal weighs nothing: the panel says what to edit
+    ("Needs editing: who is …?") instead of showing "+0.00"; other signals keep theirs."""
+    Claim.objects.filter(pk=claim.pk).update(
+        signals=[
+            {"name": "quantity", "weight": 1.435, "evidence": "one million"},
+            {"name": "needs_editing", "weight": 0.0, "evidence": "who is “These exchanges”?"},
+        ]
+    )
+    html = reviewer_client.get(claim.get_absolute_url(), **HX).content.decode()
+    assert (
+        '<li class="flag"><span class="signal-name">Needs editing:</span> '
+        "who is “These exchanges”?</li>"
+    ) in html
+    assert "+0.00" not in html
+    assert "needs_editing" not in html
+    assert '<span class="signal-name">quantity</span> +1.44 <q>one million</q>' in html
