@@ -359,3 +359,211 @@ def test_a_desk_day(browser: Browser, live_server, desk, statement_site, setting
     feed = reader.request.get(f"{live_server.url}/fact-checks/feed.atom")
     assert "Half true" in feed.text()
     assert Claim.objects.get(pk=rounds).status == ClaimStatus.PUBLISHED
+
+
+SEND_BACK_WORDING = (
+    "Issue 14 (fixed on another branch): after a send-back no Submit button shows until the "
+    "draft is saved again, and the verdict reads 'Returned by reviewer'."
+)
+
+
+@pytest.mark.xfail(strict=True, reason=SEND_BACK_WORDING)
+def test_a_sent_back_verdict_can_be_resubmitted_at_once(
+    browser: Browser, live_server, seed_article
+):
+    """The journey's resubmission without its workaround: once the editor sends a verdict
+    back, the reviewer sees who returned it and can submit again straight away."""
+    from claims import editing, workflow
+    from tests.factories import default_rating
+
+    users = get_user_model().objects
+    reviewer, editor = users.get(username="reviewer"), users.get(username="editor")
+    claim = Claim.objects.get(pk=claim_pk(seed_article, ROUNDS))
+    workflow.take(claim, by=reviewer)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("mostly-true"), reasoning="NIS.", version=None
+    )
+    workflow.submit_for_review(claim, by=reviewer)
+    workflow.send_back(claim, by=editor, note="Say it is a single estimate.")
+    page = open_as(browser, live_server, "reviewer")
+    goto(page, live_server, claim.get_absolute_url())
+    panel = page.locator(".claim-panel")
+    expect(panel.locator(".verdict-record")).not_to_contain_text("Returned by reviewer")
+    expect(panel.get_by_role("button", name="Submit verdict for review")).to_be_visible()
+    page.context.close()
+
+
+# Refusals -----------------------------------------------------------------------------
+
+DEBUG_ON_REFUSAL = (
+    "Issue 14 (fixed on another branch): with DEBUG on, django-htmx's debug error handler "
+    "replaces the whole page with the unstyled refusal."
+)
+
+
+@pytest.mark.parametrize(
+    "debug",
+    [False, pytest.param(True, marks=pytest.mark.xfail(strict=True, reason=DEBUG_ON_REFUSAL))],
+)
+def test_refusals_read_as_messages_where_the_user_acted(
+    browser: Browser, live_server, seed_article, settings, debug
+):
+    """Two reviewers race to take a claim, a stale tab accepts an accepted claim, a
+    reviewer tries an editor's action: each is refused with a message in place, the
+    workspace stays, and nothing changes."""
+    settings.DEBUG = debug
+    article, workspace = seed_article, seed_article.get_absolute_url()
+    rounds = claim_pk(article, ROUNDS)
+    first = open_as(browser, live_server, "reviewer")
+    second = open_as(browser, live_server, "rhea")
+    for page in (first, second):
+        page.goto(f"{live_server.url}{workspace}")
+        open_claim(page, rounds)
+    first.locator(".claim-panel").get_by_role("button", name="Take this claim").click()
+    expect(status_of(first.locator(".claim-panel"))).to_have_text("Researching")
+    panel = second.locator(".claim-panel")
+    panel.get_by_role("button", name="Take this claim").click()
+    expect(panel.locator("#claim-facts-status .form-errors")).not_to_be_empty()
+    expect(second.locator("#article-body")).to_be_visible()
+    expect(status_of(panel)).to_have_text("Researching")
+    check_page(second)
+    assert Claim.objects.get(pk=rounds).assignee.username == "reviewer"
+
+    # A stale tab: the claim was accepted in another tab meanwhile.
+    analysing = claim_pk(article, "carefully analyzing the possible link")
+    stale = second.context.new_page()
+    stale.goto(f"{live_server.url}{workspace}")
+    open_claim(stale, analysing)
+    second.goto(f"{live_server.url}{workspace}")
+    open_claim(second, analysing).get_by_role("button", name="Accept for checking").click()
+    expect(status_of(second.locator(".claim-panel"))).to_have_text("Accepted")
+    panel = stale.locator(".claim-panel")
+    panel.get_by_role("button", name="Accept for checking").click()
+    expect(panel.locator("#claim-facts-status .form-errors")).not_to_be_empty()
+    expect(stale.locator("#article-body")).to_be_visible()
+    check_page(stale)
+
+    # A reviewer on the editor's review page: no approval offered, and none taken.
+    panel = first.locator(".claim-panel")
+    panel.get_by_label("Rating").select_option(label="Mostly true")
+    panel.get_by_label("Reasoning").fill("The NIS told lawmakers over a million shells.")
+    panel.get_by_role("button", name="Save draft verdict").click()
+    panel.get_by_role("button", name="Submit verdict for review").click()
+    expect(status_of(panel)).to_have_text("In review")
+    goto(second, live_server, f"/articles/{article.pk}/claims/{rounds}/review/")
+    expect(second.get_by_role("button", name="Approve and publish")).to_have_count(0)
+    token = next(c["value"] for c in second.context.cookies() if c["name"] == "csrftoken")
+    answer = second.request.post(
+        f"{live_server.url}/articles/{article.pk}/claims/{rounds}/do/approve/",
+        form={"override_reason": "I say so."},
+        headers={"X-CSRFToken": token, "Referer": f"{live_server.url}/"},
+    )
+    assert answer.status == 403
+    assert Claim.objects.get(pk=rounds).status == ClaimStatus.IN_REVIEW
+    for page in (first, second):
+        page.context.close()
+
+
+# The keyboard alone, and a phone --------------------------------------------------------
+
+
+def test_a_reviewer_works_a_claim_with_the_keyboard_alone(
+    browser: Browser, live_server, seed_article
+):
+    """j/k, Enter, Tab, Space and the desk's shortcuts: open a claim, take it, cite a
+    library source, draft and submit a verdict; no mouse."""
+    page = open_as(browser, live_server, "reviewer")
+    page.goto(f"{live_server.url}{seed_article.get_absolute_url()}")
+    check_page(page)
+    rounds = claim_pk(seed_article, ROUNDS)
+    while page.evaluate("document.activeElement.dataset.claim") != str(rounds):
+        page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    panel = page.locator(".claim-panel")
+    expect(panel).to_have_attribute("data-claim", str(rounds))
+    expect(page.locator("#claim-panel-heading")).to_be_focused()
+    take = panel.get_by_role("button", name="Take this claim")
+    for _ in range(20):
+        if page.evaluate("document.activeElement.textContent.trim()") == "Take this claim":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(status_of(panel)).to_have_text("Researching")
+    expect(take).to_have_count(0)
+    check_page(page)
+
+    page.keyboard.press("s")
+    expect(page.locator("#add-source input[name=url]")).to_be_focused()
+    page.keyboard.type("https://www.koreaherald.com/view.php?ud=20221102000778")
+    page.keyboard.press("Tab")  # the library search
+    page.keyboard.press("Tab")  # the title
+    page.keyboard.press("Tab")  # the first stance
+    page.keyboard.press("ArrowRight")  # refutes
+    page.keyboard.press("ArrowRight")  # adds context
+    expect(panel.get_by_label("Adds context")).to_be_checked()
+    page.keyboard.press("Tab")
+    page.keyboard.type("covertly supplying Russia with artillery shells")
+    check_page(page)
+    page.keyboard.press("Tab")  # the note
+    page.keyboard.press("Tab")
+    expect(panel.get_by_role("button", name="Cite source")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(panel.locator(".citation")).to_have_count(1)
+    check_page(page)
+
+    page.keyboard.press("v")
+    expect(page.locator("#verdict-form select[name=rating]")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # the first rating
+    page.keyboard.press("Tab")
+    page.keyboard.type("The White House gave no figure; the NIS says a million.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(panel.locator("#claim-verdict-status")).to_contain_text("Verdict draft saved")
+    submit = panel.get_by_role("button", name="Submit verdict for review")
+    submit.focus()
+    page.keyboard.press("Enter")
+    expect(status_of(panel)).to_have_text("In review")
+    check_page(page)
+    page.context.close()
+
+
+def test_an_editor_and_a_reader_on_a_phone(browser: Browser, live_server, seed_article):
+    """At 390×844 the editor reviews and approves a submitted verdict, and a reader reads
+    it: no page scrolls sideways, every page passes both checks."""
+    from claims import editing, workflow
+    from tests.factories import default_rating
+
+    users = get_user_model().objects
+    reviewer = users.get(username="reviewer")
+    claim = Claim.objects.get(pk=claim_pk(seed_article, ROUNDS))
+    workflow.take(claim, by=reviewer)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("mostly-true"), reasoning="NIS.", version=None
+    )
+    workflow.submit_for_review(claim, by=reviewer)
+    phone = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+    def fits(page: Page) -> None:
+        check_page(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.url
+
+    editor = open_as(browser, live_server, "editor", **phone)
+    fits(editor)
+    editor.get_by_role("link", name=re.compile("My work")).click()
+    fits(editor)
+    editor.get_by_role("link", name=re.compile(ROUNDS)).click()
+    fits(editor)
+    editor.get_by_label("Approve despite unmet checks because").fill("One estimate, said so.")
+    editor.get_by_role("button", name="Approve and publish").click()
+    expect(editor.locator(".messages")).to_contain_text("published")
+    fits(editor)
+    editor.goto(f"{live_server.url}{claim.get_absolute_url()}")
+    expect(editor.locator("#claim-panel-heading")).to_be_in_viewport()
+    fits(editor)
+
+    reader = browser.new_context(bypass_csp=True, **phone).new_page()
+    for path in ("/fact-checks/", f"/fact-checks/{claim.pk}/", f"/reports/{seed_article.pk}/"):
+        reader.goto(f"{live_server.url}{path}")
+        fits(reader)
+    editor.context.close()
+    reader.context.close()
