@@ -11,7 +11,7 @@ PYTHON := $(shell for c in python3.13 python3.12 python3.14 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: run serve test lint format lock browser postgres-binaries clean
+.PHONY: run serve test lint format lock browser java postgres-binaries clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -50,6 +50,13 @@ browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The journeys run the Nu HTML Checker (node_modules/vnu-jar) on every page: it needs Java.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Debian's Java for the Nu HTML Checker"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
 # The fault tests run a PostgreSQL of their own (initdb in a temporary folder): Debian's
 # server package has the binaries.
 postgres-binaries:
@@ -58,12 +65,13 @@ postgres-binaries:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
-# axe-core (accessibility checks injected into pages by the browser tests), from package-lock.json.
+# axe-core (accessibility checks injected into pages by the browser tests) and vnu-jar (the Nu
+# HTML Checker), from package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: $(VENV)/.installed-dev browser postgres-binaries node_modules/.installed
+test: $(VENV)/.installed-dev browser java postgres-binaries node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev

@@ -69,6 +69,9 @@ class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "reliability", "reliability_rated_on", "domain_list", "source_count"]
     list_filter = ["reliability"]
     search_fields = ["name", "domains__domain"]
+    # Explicit: the annotated queryset drops Meta.ordering, and the source form's
+    # publisher autocomplete pages through it (unordered, the pages may overlap).
+    ordering = ["name"]
     inlines = [PublisherDomainInline]
     readonly_fields = ["domain_changes"]
     actions = ["rate_reliability", "export_selected"]

@@ -80,6 +80,11 @@ class ArticlePageForm(forms.Form):
         help_text="An HTML file saved from a browser.",
     )
 
+    def __init__(self, *args, **kwargs):
+        # It shares the import page with ArticleImportForm, which has a `url` field too.
+        kwargs.setdefault("auto_id", "page_%s")
+        super().__init__(*args, **kwargs)
+
     def clean_page(self):
         page = self.cleaned_data.get("page")
         if page and page.size > settings.FETCH_MAX_BYTES:

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from claims.models import Publisher
-from tests.factories import CitationFactory, PublisherDomainFactory
+from tests.factories import CitationFactory, PublisherDomainFactory, PublisherFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,16 @@ def test_reviewers_cannot_reach_the_admin(reviewer_client):
     """A user who is not staff is sent to the admin login."""
     response = reviewer_client.get(reverse("admin:claims_source_changelist"))
     assert response.status_code == 302
+
+
+def test_source_form_publisher_autocomplete_finds_a_publisher(client, admin_user):
+    """The source form's publisher search answers (its annotated list keeps an order)."""
+    PublisherFactory(name="US Department of State")
+    PublisherFactory(name="Yonhap")
+    client.force_login(admin_user)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "State", "app_label": "claims", "model_name": "source", "field_name": "publisher"},
+    )
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == ["US Department of State"]

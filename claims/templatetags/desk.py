@@ -2,6 +2,7 @@
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
 from django.utils.html import urlize
 
 from claims.sources.canonical import safe_link
@@ -21,3 +22,14 @@ def plain_text(text: str, autoescape: bool = True) -> str:
     """Plain text shown safely: escaped, http(s) links made clickable, line breaks kept."""
     linked = urlize(text or "", nofollow=True, autoescape=autoescape)
     return linebreaksbr(linked, autoescape=False)
+
+
+@register.filter
+def machine_time(value) -> str:
+    """A `<time datetime>` value: ISO 8601 to the second (HTML allows at most three
+    fractional digits, and `date:"c"` writes six)."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.replace(microsecond=0).isoformat()

@@ -75,7 +75,7 @@ def sections_in(html: str) -> list[str]:
 
 
 def out_of_band(html: str) -> list[str]:
-    return re.findall(r'id="claim-([a-z-]+?)(?:-body)?"[^>]* hx-swap-oob="true"', html)
+    return re.findall(r'id="claim-([a-z-]+?)(?:-body)?"[^>]* data-hx-swap-oob="true"', html)
 
 
 def status_of(html: str, name: str) -> str:
@@ -118,7 +118,7 @@ def test_panel_shows_four_sections_and_leaves_two_to_load_when_opened(
     ]
     for name in ("history", "checked-before"):
         url = section_url(claim, name)
-        assert f'id="claim-{name}" hx-get="{url}" hx-trigger="toggle once"' in html
+        assert f'id="claim-{name}" data-hx-get="{url}" data-hx-trigger="toggle once"' in html
         assert f'<a href="{url}#claim-{name}">' in html
     assert "An earlier report" not in html
     for name in SHOWN:
@@ -204,7 +204,7 @@ def test_without_htmx_a_section_link_opens_the_workspace_with_it_loaded(reviewer
     assert 'id="claim-list"' in html
     assert 'id="claim-history" open' in html
     assert "created Claim" in html
-    assert 'id="claim-checked-before" hx-get=' in html
+    assert 'id="claim-checked-before" data-hx-get=' in html
 
 
 def test_unknown_section_is_404(reviewer_client, claim):
@@ -250,14 +250,14 @@ def test_forms_inherit_their_target_from_the_panel(reviewer_client, claim):
     html = reviewer_client.get(claim.get_absolute_url(), **HX).content.decode()
     assert (
         '<section class="claim-panel" aria-labelledby="claim-panel-heading" '
-        f'data-claim="{claim.pk}" hx-target="closest .section-body" hx-swap="outerHTML">'
+        f'data-claim="{claim.pk}" data-hx-target="closest .section-body" data-hx-swap="outerHTML">'
     ) in html
     forms = re.findall(r"<form [^>]*>", html)
     assert len(forms) >= 8
-    assert all("hx-post=" in form for form in forms)
+    assert all("data-hx-post=" in form for form in forms)
     assert not [form for form in forms if "hx-target" in form or "hx-swap" in form]
     # The library search fills its results, not its section: the one explicit target.
-    assert html.count("hx-target=") == 2
+    assert html.count("data-hx-target=") == 2
 
 
 # Changing one section -------------------------------------------------------------------
@@ -314,7 +314,7 @@ def test_a_change_re_renders_only_its_section(
     assert response.status_code == 200
     assert sections_in(html) == [section, *stale]
     assert out_of_band(html) == stale
-    assert f'id="claim-row-{claim.pk}" hx-swap-oob="true"' in html
+    assert f'id="claim-row-{claim.pk}" data-hx-swap-oob="true"' in html
     assert message in status_of(html, section)
     assert status_of(html, section).startswith('<p class="flash">')
     for other in SHOWN:

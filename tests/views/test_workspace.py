@@ -132,7 +132,7 @@ def test_edit_with_htmx_returns_its_section_and_row(reviewer_client, claim):
     html = response.content.decode()
     assert response.status_code == 200
     assert is_section(response, "facts")
-    assert f'id="claim-row-{claim.pk}" hx-swap-oob="true"' in html
+    assert f'id="claim-row-{claim.pk}" data-hx-swap-oob="true"' in html
     assert "Edited" in html
     assert response["HX-Push-Url"] == claim.get_absolute_url()
 
@@ -442,7 +442,7 @@ def test_csrf_is_enforced_and_htmx_header_token_works(reviewer, claim):
     assert client.post(url("comment_create", claim), data).status_code == 403
     page = client.get(claim.get_absolute_url())
     token = page.cookies["csrftoken"].value
-    assert 'hx-headers=\'{"X-CSRFToken": "' in page.content.decode()
+    assert 'data-hx-headers=\'{"X-CSRFToken": "' in page.content.decode()
     response = client.post(url("comment_create", claim), data, HTTP_X_CSRFTOKEN=token, **HX)
     assert response.status_code == 200
     assert Comment.objects.count() == 1
@@ -450,7 +450,7 @@ def test_csrf_is_enforced_and_htmx_header_token_works(reviewer, claim):
 
 def test_user_content_renders_inert(reviewer_client, claim, reviewer):
     """Scripts, htmx attributes and javascript: links typed by users render as text."""
-    hostile = '<script>alert(1)</script><b hx-get="/admin/">x</b> javascript:alert(2)'
+    hostile = '<script>alert(1)</script><b data-hx-get="/admin/">x</b> javascript:alert(2)'
     Claim.objects.filter(pk=claim.pk).update(statement=hostile, claimant=hostile)
     source = SourceFactory(title=hostile)
     Source.objects.filter(pk=source.pk).update(archived_url="javascript:alert(3)")
@@ -463,6 +463,6 @@ def test_user_content_renders_inert(reviewer_client, claim, reviewer):
     ):
         html = response.content.decode()
         assert "<script>alert" not in html
-        assert 'hx-get="/admin/"' not in html
+        assert 'data-hx-get="/admin/"' not in html
         assert 'href="javascript:' not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
