@@ -39,3 +39,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH:  # the benchmark's floor and stock admin (claims/benchmark/floor.py)
+    urlpatterns.append(path("", include("claims.benchmark.floor")))
