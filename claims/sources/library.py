@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import (
@@ -59,6 +60,31 @@ def _publisher_named(name: str, url: str, by) -> Publisher | None:
         domain._history_user = by
         domain.save()
     return publisher
+
+
+# Publishers whose name matches a search, at most: a search that names more is too vague
+# to narrow the library by publisher.
+SEARCH_PUBLISHERS = 50
+
+
+def sources_matching(queryset, query: str, *, fields=("title", "url")):
+    """The sources of `queryset` whose `fields` or publisher's name contain `query`.
+
+    The publishers are looked up first (one small query), so the search is one OR of
+    conditions on the source table alone, which PostgreSQL answers from the trigram
+    indexes of migration 0014 and the publisher key's index rather than by a scan.
+    """
+    matches = Q()
+    for name in fields:
+        matches |= Q(**{f"{name}__icontains": query})
+    publishers = list(
+        Publisher.objects.filter(name__icontains=query).values_list("pk", flat=True)[
+            :SEARCH_PUBLISHERS
+        ]
+    )
+    if publishers:
+        matches |= Q(publisher__in=publishers)
+    return queryset.filter(matches)
 
 
 @dataclass(frozen=True)

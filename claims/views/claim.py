@@ -4,7 +4,6 @@ one, citations, the library search, the draft verdict and comments."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +27,7 @@ from claims.models import (
 )
 from claims.permissions import can_comment, is_reviewer
 from claims.sources.canonical import UnsafeURL
-from claims.sources.library import queue_refresh
+from claims.sources.library import queue_refresh, sources_matching
 from claims.views.panel import (
     SECTIONS,
     UNDO_KEY,
@@ -190,11 +189,7 @@ def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
     sources = []
     if len(query) >= 2:
         sources = list(
-            Source.objects.filter(
-                Q(title__icontains=query)
-                | Q(url__icontains=query)
-                | Q(publisher__name__icontains=query)
-            )
+            sources_matching(Source.objects.all(), query)
             .select_related("publisher")
             .order_by("-published_on", "title")[:8]
         )
