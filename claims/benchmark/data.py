@@ -149,7 +149,11 @@ def _article(rng, data, size, reviewer, editor, ratings, sources, now) -> None:
                 score=round(rng.random(), 3),
                 status=status,
                 dismissal_reason="Not checkable" if status == ClaimStatus.DISMISSED else "",
-                assignee=reviewer if status == ClaimStatus.RESEARCHING else None,
+                # The benchmark's reviewer researches a few claims of each article (My
+                # work); the editor the others.
+                assignee=(reviewer if n < 70 else editor)
+                if status == ClaimStatus.RESEARCHING
+                else None,
             )
         )
     claims = Claim.objects.bulk_create(claims, batch_size=2_000)

@@ -178,22 +178,40 @@ def worker_rss_mb(server: subprocess.Popen) -> list[float]:
     return sizes
 
 
-def wait_until_idle(port: int, limit: float = 60) -> None:
-    """Wait for requests wrk abandoned (still queued in gunicorn) to drain: the floor answers
-    fast on several connections at once."""
-    deadline = time.monotonic() + limit
-    url = f"http://127.0.0.1:{port}/bench/floor/"
-    while time.monotonic() < deadline:
-        started = time.monotonic()
+def cpu_ticks(server: subprocess.Popen) -> int:
+    """CPU time used so far by the gunicorn workers and the database's backends, in ticks."""
+    pids = [worker for master in children(server.pid) for worker in children(master)]
+    pids += postgres_backends()
+    total = 0
+    for pid in pids:
         try:
-            for _ in range(WEB_WORKERS * 2):
-                with urllib.request.urlopen(url, timeout=limit):
-                    pass
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
-            pass
-        if time.monotonic() - started < 0.05 * WEB_WORKERS * 2:
-            return
-        time.sleep(0.2)
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total
+
+
+def postgres_backends() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def wait_until_idle(server: subprocess.Popen, limit: float = 90) -> None:
+    """Wait for the requests wrk abandoned (still queued in gunicorn, or running) to drain:
+    neither the workers nor their database backends use any CPU for half a second."""
+    deadline = time.monotonic() + limit
+    before = cpu_ticks(server)
+    quiet = 0
+    while time.monotonic() < deadline and quiet < 2:
+        time.sleep(0.25)
+        now = cpu_ticks(server)
+        quiet = quiet + 1 if now == before else 0
+        before = now
 
 
 def wrk(port: int, page: Page, cookie: str, seconds: float, script: Path, conns: int) -> dict:
@@ -207,11 +225,11 @@ def wrk(port: int, page: Page, cookie: str, seconds: float, script: Path, conns:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def measure(port: int, page: Page, cookie: str, seconds: float, script: Path) -> None:
+def measure(server, port: int, page: Page, cookie: str, seconds: float, script: Path) -> None:
     wrk(port, page, cookie, 1, script, WEB_WORKERS)  # warm every worker
-    wait_until_idle(port)
+    wait_until_idle(server)
     result = wrk(port, page, cookie, seconds, script, CONNECTIONS)
-    wait_until_idle(port)
+    wait_until_idle(server)
     page.rps = result["requests"] / (result["duration_us"] / 1e6)
     page.p50_ms = result["p50"] / 1000
     page.p95_ms = result["p95"] / 1000
@@ -235,7 +253,7 @@ def run(data: BenchData, *, seconds: float, out=sys.stdout) -> bool:
         try:
             for page in measured:
                 print(f"  {page.name} …", file=out, flush=True)
-                measure(port, page, cookie, seconds, script)
+                measure(server, port, page, cookie, seconds, script)
             rss = worker_rss_mb(server)
         finally:
             stop_server(server)

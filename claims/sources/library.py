@@ -84,7 +84,8 @@ def sources_matching(queryset, query: str, *, fields=("title", "url")):
     )
     if publishers:
         matches |= Q(publisher__in=publishers)
-    return queryset.filter(matches)
+    # No condition at all is no match (an empty Q() would be every source).
+    return queryset.filter(matches) if matches else queryset.none()
 
 
 @dataclass(frozen=True)
