@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from claims.anchoring import text_hash
@@ -42,9 +42,13 @@ COUNTRIES = ["North Korea", "Russia", "Ukraine", "Israel", "South Korea", "Japan
 THINGS = ["artillery rounds", "rocket launchers", "drones", "tanks", "missiles", "troops"]
 VERBS = ["sent", "delivered", "moved", "sold", "shipped", "deployed"]
 TITLE_WORDS = [
-    "report", "missile", "talks", "visit", "sanctions", "election", "budget", "ceasefire",
+    "report", "missile", "talks", "visit", "sanctions", "election", "budget", "deal",
     "summit", "trade", "energy", "border", "court", "vaccine", "inflation", "harvest",
+    "rates",
 ]  # fmt: skip
+# One source in a thousand has this word in its title: what a reviewer's search for a
+# distinctive word finds (100 sources).
+RARE_WORD = "ceasefire"
 STATUSES = [
     ClaimStatus.DETECTED,
     ClaimStatus.DETECTED,
@@ -109,8 +113,8 @@ def build(seed: int = 13) -> BenchData:
             (
                 Source(
                     url=f"https://news{n % PUBLISHERS}.example/{2015 + n % 10}/story-{n}",
-                    title=f"{rng.choice(TITLE_WORDS).title()} {rng.choice(TITLE_WORDS)} "
-                    f"in {rng.choice(COUNTRIES)}, part {n}",
+                    title=(RARE_WORD.title() if n % 1_000 == 0 else rng.choice(TITLE_WORDS).title())
+                    + f" {rng.choice(TITLE_WORDS)} in {rng.choice(COUNTRIES)}, part {n}",
                     publisher=publishers[n % PUBLISHERS],
                     published_on=now.date().replace(year=2015 + n % 10),
                 )
@@ -122,6 +126,10 @@ def build(seed: int = 13) -> BenchData:
     for size in CLAIMS_PER_ARTICLE:
         with transaction.atomic():
             _article(rng, data, size, reviewer, editor, ratings, sources, now)
+    # The planner's statistics, as a database in service has them (autovacuum may not have
+    # come by yet after these bulk inserts).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return data
 
 

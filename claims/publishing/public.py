@@ -56,13 +56,18 @@ def with_fact_check_data(claims: QuerySet[Claim], *, citations: bool = True) -> 
         lookups.append(
             Prefetch(
                 "citations",
-                queryset=Citation.objects.select_related("source__publisher").order_by(
-                    "stance", "created_at", "pk"
-                ),
+                queryset=Citation.objects.select_related("source__publisher")
+                .defer("source__page_text")  # a fetched page's whole text is never shown
+                .order_by("stance", "created_at", "pk"),
                 to_attr="public_citations",
             )
         )
-    return claims.select_related("article__publisher").prefetch_related(*lookups)
+    # The article is shown by its title and address, never its body (up to a megabyte).
+    return (
+        claims.select_related("article__publisher")
+        .defer("article__body")
+        .prefetch_related(*lookups)
+    )
 
 
 def desk_organisation() -> Organisation:
@@ -144,7 +149,10 @@ def fact_checks(request: HttpRequest, claims, *, show_names: bool) -> list[FactC
 def index(request: HttpRequest):
     """Recent fact-checks, the latest publication (or correction) first."""
     claims = with_fact_check_data(
-        published_claims().select_related("article").order_by("-last_published_at", "-pk"),
+        published_claims()
+        .select_related("article")
+        .defer("article__body")
+        .order_by("-last_published_at", "-pk"),
         citations=False,
     )
     paginator = Paginator(claims, INDEX_PAGE_SIZE)

@@ -83,3 +83,28 @@ def test_workspace_queries_are_the_same_at_5_and_5000_claims(
         response = reviewer_client.get(researched.article.get_absolute_url())
     count = Claim.objects.filter(article=researched.article_id).count()
     assert response.content.decode().count('class="claim-row') == count
+
+
+@pytest.mark.parametrize(
+    "page", ["public:index", "public:fact_check", "api"], ids=["index", "fact-check", "api"]
+)
+def test_public_pages_never_load_bodies_or_page_texts(client, page):
+    """The public fact-check pages and the API read neither the article's body nor the
+    cited source's page text (both up to megabytes)."""
+    from claims.models import Source
+    from tests.publishing.test_public import published_claim
+
+    claim = published_claim()
+    Source.objects.update(page_text="The whole fetched page. " * 1000)
+    url = {
+        "public:index": reverse("public:index"),
+        "public:fact_check": reverse("public:fact_check", args=[claim.pk]),
+        "api": "/api/claims",
+    }[page]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert claim.statement in response.content.decode()
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [query for query in sql if BODY_COLUMN in query]
+    assert not [query for query in sql if '"claims_source"."page_text"' in query]
