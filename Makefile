@@ -11,7 +11,7 @@ PYTHON := $(shell for c in python3.13 python3.12 python3.14 python3 python; do \
 	if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	command -v $$c; break; fi; done)
 
-.PHONY: run serve test lint format lock browser java postgres-binaries clean
+.PHONY: run serve test lint format lock browser java postgres-binaries wrk bench clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -56,6 +56,19 @@ java:
 		echo "Installing Debian's Java for the Nu HTML Checker"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# The benchmark's load generator: Debian's wrk.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the benchmark"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# The desk's pages against Django's floor on PostgreSQL, with the budgets (docs/bench.md).
+# BENCH_DATABASE_URL names the database it creates and drops (default: factcheck_bench on
+# 127.0.0.1:5432 as root).
+bench: $(VENV)/.installed-run wrk
+	$(PY) manage.py bench
 
 # The fault tests run a PostgreSQL of their own (initdb in a temporary folder): Debian's
 # server package has the binaries.

@@ -67,6 +67,8 @@ KEY_WORDS_REQUIRED = 2
 # English), and the least pg_trgm similarity() for a match.
 SEARCH_CONFIG = "english"
 PG_SIMILARITY_THRESHOLD = 0.4
+# Full-text candidates ranked by similarity, at most (the latest claims first).
+PG_CANDIDATES = 200
 
 # SQLite: the least Jaccard overlap of content words, and how many candidates the query
 # hands to Python to score.
@@ -121,6 +123,7 @@ def similar_claims(claim: Claim, *, limit: int = 5) -> list[Claim]:
         Claim.objects.filter(status__in=MATCHED_STATUSES)
         .exclude(article_id=claim.article_id)
         .select_related("article")
+        .defer("article__body")  # shown by title; bodies are up to a megabyte each
         .with_current_verdict()
     )
     if claim.pk is not None:
@@ -146,8 +149,12 @@ def _search_matches(candidates, statement: str, keys: list[str], limit: int) -> 
     )
     vector = SearchVector("statement", config=SEARCH_CONFIG)
     query = SearchQuery(tsquery, config=SEARCH_CONFIG, search_type="raw")
+    # Similarity is computed for the most recent full-text candidates only: a common story
+    # gives thousands, and the best matches of a desk's current work are among the latest.
+    latest = candidates.filter(SearchVectorExact(vector, query)).order_by("-pk").values("pk")
+    latest = latest[:PG_CANDIDATES]
     return list(
-        candidates.filter(SearchVectorExact(vector, query))
+        candidates.filter(pk__in=latest)
         .annotate(similarity=TrigramSimilarity("statement", Value(statement)))
         .filter(similarity__gte=PG_SIMILARITY_THRESHOLD)
         .order_by("-similarity", "-pk")[:limit]

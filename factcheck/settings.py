@@ -310,6 +310,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 DESK_ORGANISATION_NAME = os.environ.get("DESK_ORGANISATION_NAME", "Fact-check desk")
 DESK_ORGANISATION_URL = os.environ.get("DESK_ORGANISATION_URL", "")
 
+# `manage.py bench` serves its reference pages (claims/benchmark/floor.py) only with this on.
+BENCH = env_flag("BENCH")
+
 # Article bodies larger than this are refused at import, with a clear message.
 ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", str(1_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_CHARS * 4 + 1_000_000

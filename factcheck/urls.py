@@ -48,3 +48,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("favicon.ico", favicon),
 ]
+
+if settings.BENCH:  # the benchmark's floor and stock admin (claims/benchmark/floor.py)
+    urlpatterns.append(path("", include("claims.benchmark.floor")))

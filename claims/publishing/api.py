@@ -387,9 +387,15 @@ def _claims_loaded(claims: QuerySet[Claim]) -> QuerySet[Claim]:
         .prefetch_related("rating__scale__ratings")
         .order_by("published_at", "pk")
     )
-    return claims.select_related("article__publisher").prefetch_related(
-        Prefetch("verdicts", queryset=verdicts, to_attr="published"),
-        Prefetch("citations", queryset=Citation.objects.order_by("pk"), to_attr="all_citations"),
+    return (
+        claims.select_related("article__publisher")
+        .defer("article__body")  # the API gives the article's id, title and address
+        .prefetch_related(
+            Prefetch("verdicts", queryset=verdicts, to_attr="published"),
+            Prefetch(
+                "citations", queryset=Citation.objects.order_by("pk"), to_attr="all_citations"
+            ),
+        )
     )
 
 

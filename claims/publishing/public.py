@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import Length
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -65,14 +66,23 @@ def with_fact_check_data(claims: QuerySet[Claim], *, citations: bool = True) -> 
                 "citations",
                 queryset=Citation.objects.select_related(
                     "source__publisher", "source__archived_page"
-                ).order_by("stance", "created_at", "pk"),
+                )
+                .defer("source__page_text")  # a fetched page's whole text is never shown
+                .order_by("stance", "created_at", "pk"),
                 to_attr="public_citations",
             ),
             Prefetch(
                 "article__versions", queryset=versions.order_by("number"), to_attr="versions_loaded"
             ),
         ]
-    return claims.select_related("article__publisher").prefetch_related(*lookups)
+    # The article is shown by its title and address, never its body (up to a megabyte).
+    return (
+        claims.select_related("article__publisher")
+        .defer("article__body")
+        # Whether the article goes on after the quote's context, without reading it.
+        .annotate(article_length=Length("article__body"))
+        .prefetch_related(*lookups)
+    )
 
 
 def desk_organisation(request: HttpRequest | None = None) -> Organisation:
@@ -135,8 +145,14 @@ class FactCheck:
             claim.prefix,
             claim.suffix,
             more_before=claim.start > len(claim.prefix),
-            more_after=claim.end + len(claim.suffix) < len(claim.article.body),
+            more_after=claim.end + len(claim.suffix) < article_length(claim),
         )
+
+
+def article_length(claim) -> int:
+    """The length of the claim's article, counted by the database where the query did."""
+    counted = getattr(claim, "article_length", None)
+    return counted if counted is not None else len(claim.article.body)
 
 
 def fact_check_path(claim_id: int) -> str:
@@ -183,7 +199,10 @@ def fact_checks(request: HttpRequest, claims, *, show_names: bool) -> list[FactC
 def index(request: HttpRequest):
     """Recent fact-checks, the latest publication (or correction) first."""
     claims = with_fact_check_data(
-        published_claims().select_related("article").order_by("-last_published_at", "-pk"),
+        published_claims()
+        .select_related("article")
+        .defer("article__body")
+        .order_by("-last_published_at", "-pk"),
         citations=False,
     )
     paginator = Paginator(claims, INDEX_PAGE_SIZE)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import (
@@ -22,6 +23,7 @@ from claims.models import (
     Source,
     SourceAlias,
 )
+from claims.search import words_filter
 from claims.sources.archive import archive_fetched
 from claims.sources.extraction import PageUnreadable, decode_html, extracted_page
 from claims.sources.fetching import FetchRefused, fetch_page
@@ -40,6 +42,35 @@ def check_excerpt(citation: Citation, source: Source) -> bool:
     if not citation.checked_hash:
         citation.checked_hash = source.content_hash
     return changed
+
+
+# Publishers whose name matches a search, at most: a search that names more is too vague
+# to narrow the library by publisher.
+SEARCH_PUBLISHERS = 50
+
+
+def sources_matching(queryset, query: str, *, fields=("title", "url")):
+    """The sources of `queryset` whose `fields` or publisher's name contain `query`.
+
+    The publishers are looked up first (one small query), so the search is one OR of
+    conditions on the source table alone, which PostgreSQL answers from the trigram
+    indexes of migration 0016 and the publisher key's index rather than by a scan.
+    """
+    # Words of the title and of the publisher's name match from the start of a word (a
+    # search for "UN" finds neither "Council" nor "Jong-un"); the address by any part.
+    word_fields = [name for name in fields if name != "url"]
+    matches = words_filter(query, *word_fields) if word_fields else Q()
+    if "url" in fields:
+        matches |= Q(url__icontains=query)
+    publishers = list(
+        Publisher.objects.filter(words_filter(query, "name")).values_list("pk", flat=True)[
+            :SEARCH_PUBLISHERS
+        ]
+    )
+    if publishers:
+        matches |= Q(publisher__in=publishers)
+    # No condition at all is no match (an empty Q() would be every source).
+    return queryset.filter(matches) if matches else queryset.none()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ one, citations, the library search, the draft verdict and comments."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -29,8 +28,8 @@ from claims.models import (
     Source,
 )
 from claims.permissions import can_comment, is_reviewer
-from claims.search import words_filter
 from claims.sources.canonical import UnsafeURL
+from claims.sources.library import sources_matching
 from claims.sources.tasks import queue_refresh
 from claims.views.panel import (
     SECTIONS,
@@ -248,9 +247,7 @@ def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
     sources = []
     if len(query) >= 2:
         sources = list(
-            Source.objects.filter(
-                words_filter(query, "title", "publisher__name") | Q(url__icontains=query)
-            )
+            sources_matching(Source.objects.all(), query)
             .select_related("publisher")
             .order_by("-published_on", "title")[:8]
         )

@@ -48,10 +48,13 @@ VERDICT_STEPS = frozenset({"submit", "cross_check", "correct"})
 def claim_or_404(request, article_id: int, claim_id: int) -> Claim:
     """The claim, with its current verdict as this user may see it (and whether they are
     to cross-check it blind)."""
+    claims = Claim.objects.select_related("article", "assignee")
+    if request.htmx:
+        # The panel and its sections show the article's title; its body (up to a megabyte)
+        # only the whole workspace needs.
+        claims = claims.defer("article__body")
     return get_object_or_404(
-        Claim.objects.select_related("article", "assignee").with_current_verdict(request.user),
-        pk=claim_id,
-        article_id=article_id,
+        claims.with_current_verdict(request.user), pk=claim_id, article_id=article_id
     )
 
 

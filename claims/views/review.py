@@ -106,6 +106,7 @@ def my_work(request):
         Claim.objects.filter(assignee=user)
         .exclude(status__in=[ClaimStatus.PUBLISHED, ClaimStatus.DISMISSED])
         .select_related("article")
+        .defer("article__body")  # the article's title is shown, never its text
         .order_by("status", "-updated_at")
     )
     by_status = {}
@@ -115,11 +116,13 @@ def my_work(request):
     waiting = list(
         Verdict.objects.awaiting(user)
         .select_related("claim__article", "author")
+        .defer("claim__article__body")
         .order_by("submitted_at")
     )
     returned = list(
         Verdict.objects.filter(author=user, state=VerdictState.RETURNED)
         .select_related("claim__article", "rating")
+        .defer("claim__article__body")
         .order_by("-updated_at")[:20]
     )
     return render(

@@ -1,0 +1,94 @@
+"""Searching the library: by title, URL or publisher name, on SQLite and PostgreSQL alike,
+from trigram indexes on PostgreSQL; and the admin's source list at any library size."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Source
+from claims.sources.library import sources_matching
+from tests.factories import PublisherFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+POSTGRESQL = connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def library():
+    reuters = PublisherFactory(name="Reuters")
+    return {
+        "title": SourceFactory(title="Ceasefire talks resume", url="https://a.example/1"),
+        "url": SourceFactory(title="Talks", url="https://b.example/ceasefire-talks"),
+        "publisher": SourceFactory(title="Other", url="https://c.example/2", publisher=reuters),
+        "none": SourceFactory(title="Harvest report", url="https://d.example/3"),
+    }
+
+
+def test_sources_match_by_title_url_or_publisher_name(library):
+    """A search finds sources by words of their title or URL, or their publisher's name,
+    in any case."""
+    found = set(sources_matching(Source.objects.all(), "CEASEFIRE"))
+    assert found == {library["title"], library["url"]}
+    assert set(sources_matching(Source.objects.all(), "reuter")) == {library["publisher"]}
+    assert not sources_matching(Source.objects.all(), "nothing like it").exists()
+    assert not sources_matching(Source.objects.all(), "harvest", fields=()).exists()
+
+
+def test_the_search_asks_the_publishers_first_then_the_sources_alone(library):
+    """The publisher's name is looked up in a query of its own, so that the sources' query
+    joins no table (an OR across a join would defeat the indexes)."""
+    with CaptureQueriesContext(connection) as queries:
+        list(sources_matching(Source.objects.all(), "reuters"))
+    publishers, sources = (query["sql"] for query in queries.captured_queries)
+    assert "claims_publisher" in publishers
+    assert "claims_publisher" not in sources
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the trigram indexes are PostgreSQL's")
+def test_postgresql_searches_sources_from_the_trigram_indexes(library):
+    """The plan of the sources' query names the trigram indexes of migration 0016, with
+    sequential scans off (as a large library makes them too slow to choose)."""
+    with CaptureQueriesContext(connection) as queries:
+        list(sources_matching(Source.objects.all(), "ceasefire"))
+    sql = queries.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "source_title_trgm" in plan
+    assert "source_url_trgm" in plan
+
+
+@pytest.mark.parametrize("sources", [3, 60])
+def test_admin_source_list_costs_the_same_at_any_size(
+    client, admin_user, django_assert_max_num_queries, sources
+):
+    """The admin's source list, searched, costs the same queries with 3 or 60 sources, and
+    counts the matching sources once (no count of the whole library, no date hierarchy)."""
+    for n in range(sources):
+        SourceFactory(title=f"Ceasefire report {n}")
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("admin:claims_source_changelist"), {"q": "ceasefire"})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-title"') == sources
+    sql = [query["sql"] for query in queries.captured_queries]
+    counts = [query for query in sql if query.upper().startswith("SELECT COUNT(")]
+    assert len(counts) == 1
+    assert "WHERE" in counts[0]
+    assert len(sql) <= 10
+
+
+def test_admin_source_list_filters_by_the_chosen_publisher_only(client, admin_user, library):
+    """The publisher filter lists no publishers; given one (`?publisher=ID`), it shows and
+    applies that one."""
+    client.force_login(admin_user)
+    url = reverse("admin:claims_source_changelist")
+    chosen = library["publisher"].publisher
+    page = client.get(url).content.decode()
+    assert f"?publisher={chosen.pk}" not in page
+    filtered = client.get(url, {"publisher": chosen.pk}).content.decode()
+    assert f"?publisher={chosen.pk}" in filtered
+    assert filtered.count('class="field-title"') == 1
+    assert "Other" in filtered
