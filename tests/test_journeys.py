@@ -267,8 +267,9 @@ def test_a_desk_day(browser: Browser, live_server, desk, statement_site, setting
     panel.get_by_label("Reasoning").fill(
         "A single intelligence estimate: the NIS told lawmakers over a million shells."
     )
-    # (Until the send-back defect is fixed, Submit shows only once the draft is saved again.)
+    # The revised reasoning is saved first; the verdict section comes back with Submit.
     panel.get_by_role("button", name="Save draft verdict").click()
+    expect(panel.get_by_text("Verdict draft saved.")).to_be_visible()
     panel.get_by_role("button", name="Submit verdict for review").click()
     expect(status_of(panel)).to_have_text("In review")
 
