@@ -102,6 +102,21 @@ def restore_data_migrations() -> None:
         getattr(importlib.import_module(module), function)(django_apps, None)
 
 
+@pytest.fixture(autouse=True)
+def data_migrations_rows(request):
+    """A database test finds the rows of the data migrations (the rating scale, the roles,
+    the desk settings) even after a transactional test's flush emptied the tables."""
+    if request.node.get_closest_marker("django_db") is None and not {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames):
+        return
+    request.getfixturevalue(
+        "transactional_db" if "transactional_db" in request.fixturenames else "db"
+    )
+    restore_data_migrations()
+
+
 @pytest.fixture
 def demo_desk(transactional_db):
     """The demo desk for browser tests: library, demo accounts; returns the seed article."""

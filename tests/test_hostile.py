@@ -171,7 +171,9 @@ def world(db) -> World:
         source = editing.source_for_url(
             canonical_url(f"https://news.example/{name}"), by=reviewer
         ).source
-        editing.cite_source(claim, by=reviewer, source=source, stance=Stance.SUPPORTS)
+        editing.cite_source(
+            claim, by=reviewer, source=source, stance=Stance.SUPPORTS, excerpt="Seoul says so."
+        )
         editing.save_verdict_draft(
             claim, by=reviewer, rating=default_rating(), reasoning="Seoul says so.", version=None
         )
