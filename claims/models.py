@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from claims.anchoring import SpanError, TextQuoteSelector, check_span, text_hash
@@ -26,7 +27,7 @@ from claims.choices import (
     Stance,
     VerdictState,
 )
-from claims.querysets import ClaimQuerySet, RatingQuerySet, VerdictQuerySet
+from claims.querysets import ArticleQuerySet, ClaimQuerySet, RatingQuerySet, VerdictQuerySet
 from claims.sources.canonical import CanonicalURL, canonical_url
 
 
@@ -233,6 +234,8 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_on", "-created_at"]
         constraints = [
@@ -396,6 +399,11 @@ class Claim(models.Model):
 
     def get_absolute_url(self):
         return reverse("claims:claim_detail", args=[self.article_id, self.pk])
+
+    @cached_property
+    def link(self) -> str:
+        """Its address; the workspace sets it for a window's claims from one reverse()."""
+        return self.get_absolute_url()
 
     @property
     def selector(self) -> TextQuoteSelector:

@@ -12,7 +12,7 @@ sees no verdict of that claim, its rating and reasoning included, until they hav
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from claims.choices import ClaimStatus, VerdictState
 from claims.roles import is_editor, is_reviewer
@@ -31,6 +31,13 @@ def _is_desk_member(user) -> bool:
 def _cross_checking_on() -> Exists:
     """The desk's setting, read inside the query (the settings are a single row)."""
     return Exists(_model("Desk").objects.filter(cross_checking=True))
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_claim_totals(self):
+        """Annotate each article with its number of claims and whether any is published."""
+        published = Count("claims", filter=Q(claims__status=ClaimStatus.PUBLISHED))
+        return self.annotate(claim_total=Count("claims"), published_claims=published)
 
 
 class ClaimQuerySet(models.QuerySet):

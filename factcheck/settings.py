@@ -151,6 +151,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A runaway query is cancelled rather than holding a worker and its locks.
     timeout_ms = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout_ms}"
+    # Parameters bound by the server let psycopg prepare a query it has run five times on
+    # a connection: the workspace's window query costs more to plan than to run.
+    DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_flag(
+        "DATABASE_SERVER_SIDE_BINDING", True
+    )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,11 +1,14 @@
-"""Template filters for user-supplied text and links."""
+"""Template filters for user-supplied text and links, and tags for the workspace's
+repeated HTML."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.html import urlize
+from django.utils.safestring import mark_safe
 
 from claims.sources.canonical import safe_link
+from claims.views import rows
 
 register = template.Library()
 
@@ -33,3 +36,17 @@ def machine_time(value) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return value.replace(microsecond=0).isoformat()
+
+
+@register.simple_tag
+def claim_row(claim, selected=None, oob=False) -> str:
+    """A claim's row in the workspace list (claims.views.rows escapes every value)."""
+    selected_pk = getattr(selected, "pk", None)
+    return mark_safe(rows.claim_row(claim, selected_pk=selected_pk, oob=oob))  # noqa: S308
+
+
+@register.simple_tag
+def marked_text(text_window, selected=None) -> str:
+    """A window of the article text with its claims marked (escaped in claims.views.rows)."""
+    selected_pk = getattr(selected, "pk", None)
+    return mark_safe(rows.marked_text(text_window.segments, selected_pk=selected_pk))  # noqa: S308

@@ -294,7 +294,9 @@ def _whole_workspace(request, panel, section, status, flash, error, overrides):
     note = {"section": section or "facts", "flash": flash, "error": error}
     context = panel_context(panel, SHOWN + loaded, unloaded=LOADED_WHEN_OPENED, note=note)
     context.update(overrides)
-    context.update(workspace_context(request, panel.claim.article, panel.ratings))
+    context.update(
+        workspace_context(request, panel.claim.article, panel.ratings, selected=panel.claim)
+    )
     context["selected"] = panel.claim
     return render(request, "claims/article_detail.html", context, status=status)
 

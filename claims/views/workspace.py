@@ -4,23 +4,22 @@ filters, and actions on ticked claims."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from claims import editing, workflow
+from claims import editing, windows, workflow
 from claims.forms import (
     BulkForm,
     ClaimCreateForm,
     ClaimFilterForm,
 )
-from claims.highlighting import text_segments
 from claims.models import (
     Article,
     Claim,
-    ClaimStatus,
     Rating,
 )
 from claims.permissions import can_edit_claim
@@ -34,42 +33,127 @@ def default_ratings() -> list[Rating]:
     return list(Rating.objects.default_scale())
 
 
-def workspace_context(request, article: Article, ratings: list[Rating]) -> dict:
-    """The article text with every claim marked, and the filtered claim list.
+def _linked(article: Article, claims) -> None:
+    """Give each claim its address from one reverse() (a window lists dozens)."""
+    zero = reverse("claims:claim_detail", args=[article.pk, 0])
+    prefix = zero.removesuffix("0/")
+    for claim in claims:
+        claim.link = f"{prefix}{claim.pk}/"
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 9 else None
+
+
+def _totals(article: Article, claims_here, listed, is_filtered: bool) -> dict:
+    """The claim count, whether any is published, and how many the filters leave: read
+    with the article where the view asked for them (Article.objects.with_claim_totals)."""
+    if not hasattr(article, "claim_total"):
+        totals = Article.objects.with_claim_totals().filter(pk=article.pk)
+        article.claim_total, article.published_claims = totals.values_list(
+            "claim_total", "published_claims"
+        ).get()
+    return {
+        "claim_total": article.claim_total,
+        "has_published": article.published_claims > 0,
+        "match_total": listed.count() if is_filtered else article.claim_total,
+    }
+
+
+def workspace_context(request, article: Article, ratings: list[Rating], selected=None) -> dict:
+    """A window of the article text with its claims marked and a window of the (filtered)
+    claim list (claims.windows): the one holding the open claim, or those the request
+    names, or the first.
 
     Verdicts count as the user may see them: a claim they are to cross-check shows (and
     filters as) no verdict.
     """
     filter_form = ClaimFilterForm(request.GET or None, ratings=ratings)
-    claims_here = Claim.objects.filter(article=article).with_current_verdict(request.user)
-    all_claims = list(claims_here.select_related("assignee").order_by("start", "end"))
     filters = filter_form.filters(request.user) if filter_form.is_bound else {}
-    if any(filters.values()):
-        shown = set(claims_here.matching(**filters).values_list("pk", flat=True))
-        claims = [claim for claim in all_claims if claim.pk in shown]
-    else:
-        claims = all_claims
+    is_filtered = any(filters.values())
+    claims_here = (
+        Claim.objects.filter(article=article)
+        .with_current_verdict(request.user)
+        .select_related("assignee")
+    )
+    listed = claims_here.matching(**filters) if is_filtered else claims_here
+    listing = windows.ListRequest(
+        after=windows.parse_cursor(request.GET.get("after")),
+        before=windows.parse_cursor(request.GET.get("before")),
+        starting_at=windows.cursor_key(selected) if selected and not is_filtered else None,
+    )
+    text_number = _number(request.GET.get("text"))
+    if text_number is None:
+        text_number = windows.window_at(article.body, selected.start) if selected else 0
+    text_number = min(text_number, windows.window_count(article.body) - 1)
+    screen = windows.screen(article.body, claims_here, listed, listing, text_number)
+    _linked(article, screen.listing.claims)
+    _linked(article, screen.text.claims)
     return {
         "article": article,
-        "claims": claims,
-        "claim_total": len(all_claims),
-        "has_published": any(c.status == ClaimStatus.PUBLISHED for c in all_claims),
-        "segments": text_segments(article.body, all_claims),
+        "text": screen.text,
+        "listing": screen.listing,
+        "claims": screen.listing.claims,
+        "filter_query": _filter_query(request),
         "filter_form": filter_form,
         "create_form": ClaimCreateForm(),
-        "is_filtered": any(filters.values()),
+        "is_filtered": is_filtered,
+        **_totals(article, claims_here, listed, is_filtered),
     }
+
+
+def _filter_query(request) -> str:
+    """The request's filters as a query string, for the links to more windows."""
+    kept = request.GET.copy()
+    for name in ("after", "before", "text", "from"):
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 @require_GET
 @login_required
 @vary_on_headers("HX-Request", "HX-Target")
 def article_detail(request: HtmxHttpRequest, article_id: int):
-    article = get_object_or_404(Article.objects.select_related("publisher"), pk=article_id)
+    """The workspace; to htmx, the window of the list or text it asked for."""
+    article = get_object_or_404(
+        Article.objects.select_related("publisher").with_claim_totals(), pk=article_id
+    )
+    if request.htmx and request.GET.get("from") in ("earlier", "later"):
+        return _more(request, article)
     context = workspace_context(request, article, default_ratings())
     if request.htmx and request.htmx.target == "claim-list":
         return render(request, "claims/article_detail.html#claim-list", context)
     return render(request, "claims/article_detail.html", context)
+
+
+def _more(request, article: Article):
+    """The next window of the list (`after`/`before` a cursor) or of the text (`text`)
+    that the reviewer scrolled to, in place of the link that asked for it."""
+    direction = request.GET["from"]
+    text_number = _number(request.GET.get("text"))
+    claims_here = Claim.objects.filter(article=article).with_current_verdict(request.user)
+    context = {"article": article, "show_earlier": direction == "earlier"}
+    context["show_later"] = not context["show_earlier"]
+    if text_number is not None:
+        text_number = min(text_number, windows.window_count(article.body) - 1)
+        start, end = windows.text_bounds(article.body, text_number)
+        marked = list(windows.overlapping(claims_here, start, end))
+        _linked(article, marked)
+        context["text"] = windows.text_window(article.body, text_number, marked)
+        return render(request, "claims/article_detail.html#text-window", context)
+    filter_form = ClaimFilterForm(request.GET, ratings=default_ratings())
+    filters = filter_form.filters(request.user)
+    listing = windows.ListRequest(
+        after=windows.parse_cursor(request.GET.get("after")),
+        before=windows.parse_cursor(request.GET.get("before")),
+    )
+    if listing.after is None and listing.before is None:
+        return HttpResponseBadRequest("Which claims? The link names none.")
+    listed = claims_here.select_related("assignee").matching(**filters)
+    context["listing"] = windows.list_window(listed, listing)
+    _linked(article, context["listing"].claims)
+    context["filter_query"] = _filter_query(request)
+    return render(request, "claims/article_detail.html#claim-rows", context)
 
 
 @require_POST

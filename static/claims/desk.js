@@ -15,7 +15,10 @@
     );
   }
 
-  // j/k move between claims in the list; Enter (native) opens the focused one.
+  // j/k move between claims in the list; Enter (native) opens the focused one. Past the
+  // last (or first) row loaded, they load the next window of the list and go on there.
+  let pendingMove = null;
+
   function moveClaim(step) {
     const links = $$(".claim-link");
     if (!links.length) return;
@@ -26,6 +29,13 @@
       next = selected === -1 ? (step > 0 ? 0 : links.length - 1) : selected + step;
     } else {
       next = current + step;
+    }
+    const list = $(".claim-list");
+    const edge = list && (step > 0 ? list.lastElementChild : list.firstElementChild);
+    if ((next < 0 || next >= links.length) && edge && edge.matches(".list-more")) {
+      pendingMove = { step: step, from: links[Math.max(0, Math.min(links.length - 1, next - step))] };
+      $("a", edge).click();
+      return;
     }
     next = Math.max(0, Math.min(links.length - 1, next));
     links[next].focus();
@@ -132,6 +142,15 @@
   // Once settled (htmx puts a replaced element's new classes back only then), a list
   // row or list that came back unmarked is marked as the open claim again.
   document.body.addEventListener("htmx:afterSettle", (event) => {
+    if (pendingMove) {
+      const links = $$(".claim-link");
+      const next = links[links.indexOf(pendingMove.from) + pendingMove.step];
+      pendingMove = null;
+      if (next) {
+        next.focus();
+        next.scrollIntoView({ block: "nearest" });
+      }
+    }
     const panel = $(".claim-panel");
     if (panel && event.target.matches && event.target.matches(".claim-row, #claim-list")) {
       markSelected(panel.dataset.claim);
@@ -151,10 +170,14 @@
     if (!body || !selection || selection.rangeCount === 0 || selection.isCollapsed) return null;
     const range = selection.getRangeAt(0);
     if (!body.contains(range.startContainer) || !body.contains(range.endContainer)) return null;
+    // The text arrives in windows; each knows where it starts in the whole text.
+    const startNode = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
+    const textWindow = startNode.closest(".text-window");
+    if (!textWindow) return null;
     const before = document.createRange();
-    before.selectNodeContents(body);
+    before.selectNodeContents(textWindow);
     before.setEnd(range.startContainer, range.startOffset);
-    const start = before.toString().length;
+    const start = Number(textWindow.dataset.utf16Start) + before.toString().length;
     const quote = range.toString();
     return { start: start, end: start + quote.length, quote: quote };
   }

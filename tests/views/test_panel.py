@@ -28,7 +28,7 @@ SHOWN = ["facts", "citations", "verdict", "discussion"]
 # was in sections every one of these rebuilt the whole panel: 16 queries to show it (18
 # for the whole page), 16 to 17 to refuse a form, 20 to 29 after a change.
 PANEL_QUERIES = 10  # claim; verdicts, desk, permissions (2); ratings; citations; comments
-PAGE_QUERIES = 12  # the panel, and the workspace's article text and claim list
+PAGE_QUERIES = 13  # the panel, and the workspace: its totals, a window of text and of the list
 SECTION_QUERIES = {
     "facts": 7,  # claim; verdicts, desk, permissions (2) for the workflow steps
     "citations": 6,  # claim; permissions (2); citations

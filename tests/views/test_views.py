@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from claims.models import Article, ClaimStatus
+from claims import windows
+from claims.models import Article, Claim, ClaimStatus
+from claims.windows import LIST_WINDOW_CLAIMS
 from tests.factories import ArticleFactory, ClaimFactory, article_with_claims
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +13,7 @@ ARTICLE_LIST_QUERIES = 7
 ARTICLE_DETAIL_QUERIES = 9
 # The claim's URL: the workspace with the panel open (it was 18), or the panel alone for
 # htmx (it was 16): history and "checked before" now load when opened.
-CLAIM_DETAIL_QUERIES = 12
+CLAIM_DETAIL_QUERIES = 13  # the panel (8), the workspace (totals, windows)
 CLAIM_PANEL_QUERIES = 10
 
 
@@ -83,14 +85,17 @@ def test_empty_article_list_invites_an_import(reviewer_client):
 def test_article_page_lists_claims_in_constant_queries(
     reviewer_client, django_assert_max_num_queries, count
 ):
-    """The article page lists every claim and marks its span, whatever the number of claims."""
+    """The article page lists the first window of claims and marks the spans in its first
+    window of text, whatever the number of claims (tests/views/test_workspace_windows.py)."""
     article = article_with_claims(count)
     with django_assert_max_num_queries(ARTICLE_DETAIL_QUERIES):
         response = reviewer_client.get(article.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count('class="claim-row') == count
-    assert html.count('class="mark ') == count
+    assert html.count('class="claim-row') == min(count, LIST_WINDOW_CLAIMS)
+    _, end = windows.text_bounds(article.body, 0)
+    in_first_window = Claim.objects.filter(article=article, start__lt=end).count()
+    assert html.count('class="mark ') == in_first_window
 
 
 def test_article_page_marks_each_claim_span(reviewer_client):

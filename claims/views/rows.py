@@ -1,0 +1,71 @@
+"""The workspace's repeated HTML, a claim's list row and its marks in the text, written
+in Python: a window shows dozens of each, and the template engine's per-row cost was most
+of the page's time. Every value is escaped here; templates place the result with the
+`claim_row` and `marked_text` tags (claims/templatetags/desk.py)."""
+
+from html import escape
+
+from django.utils.text import Truncator
+
+from claims.choices import VerdictState
+
+
+def _verdict_chip(claim) -> str:
+    state = getattr(claim, "verdict_state", None)
+    if not state:
+        return ""
+    if state in (VerdictState.APPROVED, VerdictState.DRAFT):
+        draft = " (draft)" if state == VerdictState.DRAFT else ""
+        text = f"Verdict: {escape(claim.verdict_label or '')}{draft}"
+    else:
+        text = f"Verdict {escape(state)}"
+    return f'<span class="verdict-chip" data-state="{escape(state)}">{text}</span>\n'
+
+
+def claim_row(claim, *, selected_pk=None, oob: bool = False) -> str:
+    """The claim's row in the list (its tick box and the link that opens it)."""
+    pk = claim.pk
+    link = escape(claim.link)
+    status = escape(claim.status)
+    chosen = " is-selected" if pk == selected_pk else ""
+    swap = ' data-hx-swap-oob="true"' if oob else ""
+    tick = escape(Truncator(claim.statement).chars(40))
+    claimant = escape(claim.claimant) if claim.claimant else "The article"
+    assigned = f" · assigned to {escape(str(claim.assignee))}" if claim.assignee_id else ""
+    return (
+        f'<li class="claim-row row-{status}{chosen}" id="claim-row-{pk}"{swap}>\n'
+        f'<input type="checkbox" name="claims" value="{pk}" form="bulk-form" '
+        f'aria-label="Tick: {tick}">\n'
+        f'<a class="claim-link" href="{link}" data-hx-get="{link}" data-hx-target="#claim-panel" '
+        f'data-hx-push-url="true" data-claim="{pk}">\n'
+        f'<span class="row-top">\n'
+        f'<span class="status status-{status}">{escape(claim.get_status_display())}</span>\n'
+        f'<span class="kind">{escape(claim.get_kind_display())}</span>\n'
+        f"{_verdict_chip(claim)}"
+        f'<span class="score" title="Check-worthiness">{claim.score:.2f}</span>\n'
+        f"</span>\n"
+        f'<span class="statement">{escape(claim.statement)}</span>\n'
+        f'<span class="claimant">{claimant}{assigned}</span>\n'
+        f"</a>\n"
+        f"</li>\n"
+    )
+
+
+def marked_text(segments, *, selected_pk=None) -> str:
+    """A window's text with each claim's words as a link that opens the claim."""
+    parts = []
+    for segment in segments:
+        text = escape(segment.text)
+        if not segment.claims:
+            parts.append(text)
+            continue
+        claim = segment.claim
+        link = escape(claim.link)
+        chosen = " is-selected" if claim.pk == selected_pk else ""
+        anchor = f' id="mark-{claim.pk}"' if segment.is_first_of_claim else ""
+        parts.append(
+            f'<a class="mark mark-{escape(claim.status)}{chosen}" href="{link}" '
+            f'data-claim="{claim.pk}"{anchor} data-hx-get="{link}" data-hx-target="#claim-panel" '
+            f'data-hx-push-url="true" tabindex="-1">{text}</a>'
+        )
+    return "".join(parts)
