@@ -519,6 +519,52 @@ def test_a_reviewer_works_a_claim_with_the_keyboard_alone(
     page.context.close()
 
 
+def test_a_long_article_arrives_in_windows(browser: Browser, live_server, desk):
+    """An article of 300 claims: the list and the text come in windows; j past the last
+    row loads the next window and goes on; scrolling to the end of the text loads the
+    rest; words selected in a later window fill "Add a claim" with their place in the
+    whole text."""
+    from claims.windows import LIST_WINDOW_CLAIMS
+    from tests.factories import article_with_claims
+
+    article = article_with_claims(300)
+    claims = list(Claim.objects.filter(article=article).order_by("start", "end", "pk"))
+    page = open_as(browser, live_server, "reviewer")
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    check_page(page)
+    expect(page.locator(".claim-row")).to_have_count(LIST_WINDOW_CLAIMS)
+    page.locator("body").click(position={"x": 5, "y": 5})
+    for _ in range(LIST_WINDOW_CLAIMS + 2):
+        page.keyboard.press("j")
+    focused = claims[LIST_WINDOW_CLAIMS + 1].pk
+    expect(page.locator(f'.claim-link[data-claim="{focused}"]')).to_be_focused()
+    assert page.locator(".claim-row").count() > LIST_WINDOW_CLAIMS
+    check_page(page)
+
+    while page.locator("#article-body .text-more").count():
+        page.locator("#article-body .text-more").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(200)
+    text = page.locator("#article-body").evaluate(
+        "body => [...body.querySelectorAll('.text-window')].map(w => w.textContent).join('')"
+    )
+    assert text == article.body
+    last = claims[-1]
+    page.locator(f"#mark-{last.pk}").evaluate(
+        """mark => {
+            const range = document.createRange();
+            range.setStart(mark.firstChild, 0);
+            range.setEnd(mark.firstChild, 15);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            mark.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+        }"""
+    )
+    form = page.locator("#add-claim-form")
+    expect(form.locator("input[name=start]")).to_have_value(str(last.start))
+    expect(form.locator("input[name=end]")).to_have_value(str(last.start + 15))
+    page.context.close()
+
+
 def test_an_editor_and_a_reader_on_a_phone(browser: Browser, live_server, seed_article):
     """At 390×844 the editor reviews and approves a submitted verdict, and a reader reads
     it: no page scrolls sideways, every page passes both checks."""

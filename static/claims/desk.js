@@ -20,6 +20,10 @@
   let pendingMove = null;
 
   function moveClaim(step) {
+    if (pendingMove) {
+      pendingMove.step += step; // keys pressed while the next window loads still count
+      return;
+    }
     const links = $$(".claim-link");
     if (!links.length) return;
     const current = links.indexOf(document.activeElement);
@@ -41,6 +45,13 @@
     links[next].focus();
     links[next].scrollIntoView({ block: "nearest" });
   }
+
+  // A window that failed to load leaves j/k working on the rows already here.
+  ["htmx:responseError", "htmx:sendError", "htmx:timeout"].forEach((name) => {
+    document.body.addEventListener(name, () => {
+      pendingMove = null;
+    });
+  });
 
   function openAndFocus(detailsId, fieldSelector) {
     const details = document.getElementById(detailsId);
@@ -144,7 +155,8 @@
   document.body.addEventListener("htmx:afterSettle", (event) => {
     if (pendingMove) {
       const links = $$(".claim-link");
-      const next = links[links.indexOf(pendingMove.from) + pendingMove.step];
+      const wanted = links.indexOf(pendingMove.from) + pendingMove.step;
+      const next = links[Math.max(0, Math.min(links.length - 1, wanted))];
       pendingMove = null;
       if (next) {
         next.focus();
