@@ -196,3 +196,42 @@ def test_a_file_with_a_refused_row_cannot_be_confirmed(library, admin_user):
     job = preview_upload(FILE, kind="sources", by=admin_user)
     assert job.preview["counts"]["refused"] == 1
     assert not job.confirmable
+
+
+def test_a_row_refused_at_confirm_writes_nothing(library, admin_user):
+    """A row the preview accepted that the library no longer allows (its publisher was
+    deleted meanwhile) stops the import: the reason names the line and column."""
+    job = preview_upload(FILE.rsplit("ftp://", 1)[0], kind="sources", by=admin_user)
+    library.delete()
+    before = written()
+    LibraryImport.objects.filter(pk=job.pk).update(state=ImportState.QUEUED)
+
+    assert library_csv.run_import(job.pk) == ImportState.FAILED
+
+    job.refresh_from_db()
+    assert job.error.startswith("1 row refused (line 3: publisher: no publisher is called")
+    assert job.error.endswith("Nothing was written.")
+    assert written() == before
+
+
+def test_a_domain_moved_between_publishers_previews_as_it_imports(admin_user):
+    """The rows see each other's domains: one publisher gives a domain up, the next takes
+    it; a third row taking a domain the file gave away already is refused in both."""
+    ap = PublisherFactory(name="AP")
+    PublisherDomainFactory(publisher=ap, domain="apnews.com")
+    data = (
+        "name,domains\n"
+        "AP,ap.org\n"  # gives apnews.com up
+        "Associated Press,apnews.com\n"  # new, takes it
+        "Copy,ap.org\n"  # refused: AP has it now
+    )
+    preview = preview_file("publishers", data)
+    assert [row.action for row in preview.rows] == ["updated", "created", "refused"]
+    assert preview.rows[0].changes == [["domains", "apnews.com", "ap.org"]]
+    assert preview.rows[2].message == "domains: ap.org already belongs to AP"
+
+    report = import_file("publishers", data.rsplit("Copy", 1)[0], by=admin_user)
+
+    assert report.rows == preview.rows[:2]
+    assert Publisher.objects.get(name="Associated Press").domains.get().domain == "apnews.com"
+    assert ap.domains.get().domain == "ap.org"
