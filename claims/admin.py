@@ -36,7 +36,7 @@ from claims.models import (
     VerdictState,
 )
 from claims.permissions import can_edit_claim, reviewers
-from claims.sources import library, library_csv, tasks
+from claims.sources import csv_format, library, tasks
 from claims.sources.csv_admin import CsvAdminMixin
 
 DOMAIN_CHANGES_SHOWN = 20
@@ -64,9 +64,9 @@ class MergeSourcesForm(forms.Form):
 
 @admin.register(Publisher)
 class PublisherAdmin(CsvAdminMixin, SimpleHistoryAdmin):
-    csv_export = staticmethod(library_csv.export_publishers)
+    csv_export = staticmethod(csv_format.export_publishers)
     csv_kind = "publishers"
-    csv_columns = library_csv.PUBLISHER_COLUMNS
+    csv_columns = csv_format.PUBLISHER_COLUMNS
     list_display = ["name", "reliability", "reliability_rated_on", "domain_list", "source_count"]
     list_filter = ["reliability"]
     search_fields = ["name", "domains__domain"]
@@ -189,9 +189,9 @@ class ChosenPublisherFilter(admin.SimpleListFilter):
 
 @admin.register(Source)
 class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
-    csv_export = staticmethod(library_csv.export_sources)
+    csv_export = staticmethod(csv_format.export_sources)
     csv_kind = "sources"
-    csv_columns = library_csv.SOURCE_COLUMNS
+    csv_columns = csv_format.SOURCE_COLUMNS
     list_display = ["title", "publisher", "reliability", "kind", "published_on", "citing_claims"]
     # No filter listing every publisher (thousands) and no date hierarchy (two more scans
     # of the matching sources per page): the publisher is searched by name instead.

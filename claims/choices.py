@@ -70,3 +70,12 @@ class VerdictState(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
     APPROVED = "approved", "Approved"
     RETURNED = "returned", "Returned"
+
+
+class ImportState(models.TextChoices):
+    """Where an admin's CSV import of the library stands (LibraryImport)."""
+
+    PREVIEWED = "previewed", "Previewed, waiting for the admin to confirm"
+    QUEUED = "queued", "Confirmed, waiting for the worker or importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Failed: nothing was written"

@@ -4,6 +4,7 @@ Names follow PRODUCT.md. Constraints that keep the data honest live in the datab
 (check and unique constraints), so that no write path can bypass them.
 """
 
+import uuid
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from claims.choices import (
     ClaimStatus,
     ExcerptCheck,
     FetchStatus,
+    ImportState,
     Reliability,
     SourceKind,
     Stance,
@@ -206,6 +208,43 @@ class SourceAlias(models.Model):
 
     def __str__(self):
         return self.url
+
+
+class LibraryImport(models.Model):
+    """An admin's CSV file of publishers or sources, kept from its preview until the import
+    the admin confirms (claims.sources.library_csv). Its random id is the token in the
+    preview's address; only the admin who uploaded the file may see or confirm it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20)  # a file format: "publishers" or "sources"
+    file_name = models.CharField(max_length=255, blank=True)
+    text = models.TextField(help_text="The file's text, as checked (5 MB at most).")
+    preview = models.JSONField(help_text="What each row would do: counts and rows listed.")
+    plan_digest = models.CharField(
+        max_length=64, help_text="SHA-256 of every row's planned action and changes."
+    )
+    state = models.CharField(
+        max_length=20, choices=ImportState.choices, default=ImportState.PREVIEWED
+    )
+    report = models.JSONField(null=True, blank=True, help_text="What the import did.")
+    error = models.TextField(blank=True, help_text="Why the import wrote nothing.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} CSV {self.file_name or self.pk} ({self.state})"
+
+    @property
+    def confirmable(self) -> bool:
+        """Previewed, and no row of the file is refused."""
+        return self.state == ImportState.PREVIEWED and not self.preview["counts"]["refused"]
 
 
 class Article(models.Model):

@@ -1,78 +1,64 @@
-"""CSV export and import of the source library: publishers and sources.
+"""CSV import of the source library (publishers and sources): a preview, then all or nothing.
 
-Admins keep the library in a spreadsheet as well as in the admin; these functions move it
-both ways. An export imported again changes nothing; imported into an empty desk it
-recreates the same rows (publishers first, then sources).
+An admin's file is read as a whole first (claims.sources.csv_format: a file that cannot be
+read raises CsvRejected). Its preview (`preview_file`) says what each row would do, against
+the library as it is, without writing anything: create a publisher or source, update which
+one with which changes, apply to the source that a URL was merged into (its alias), leave
+it unchanged, or refuse it with the reason naming the column. The rows see each other as
+the import will (a URL twice in the file: created, then updated).
 
-A file that cannot be read as a whole (not UTF-8, binary, empty, unknown or missing
-columns, broken quoting, too large) raises CsvRejected and writes nothing: the whole file is
-read and checked before the first write (`check_file`, which the admin's upload runs before
-queuing the import). A row with a bad value is refused with a message naming the column,
-and the other rows still apply: each row runs in its own savepoint, so a refused row leaves
-no partial write. Every write goes through the model's save() with the admin named, so the
-history says who changed it.
+The import (`import_file`) plans the same rows again against the library as it is then, and
+writes them in ONE transaction: if any row is refused, if the database refuses a write,
+or if the rows would no longer do what the preview showed (the library changed since),
+ImportFailed is raised and nothing at all is written. Every write goes through the model's
+save() with the admin named, so the history says who changed what.
 
-Rows are written in chunks of CHUNK_ROWS, each committed with the import's progress (a
-10,000-row file takes most of a minute, run by the background worker), so that the admin
-sees the rows done and the other writers of the desk are never held up for long. An
-import interrupted between chunks (a worker killed, a database restart) keeps the chunks
-already written; importing the same file again completes it, since a row already imported
-comes out unchanged.
-
-Cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage
-return) are exported behind a single quote; importing removes that one quote again.
+`preview_upload` keeps an admin's file with its preview (LibraryImport) until the admin
+confirms it; the background worker then runs `run_import` (claims.sources.tasks).
 """
 
 import contextlib
 import copy
-import csv
 import datetime
-import io
-import re
-from collections import defaultdict
+import hashlib
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
-from claims.models import Publisher, PublisherDomain, Reliability, Source, SourceKind
+from claims.models import (
+    ImportState,
+    LibraryImport,
+    Publisher,
+    PublisherDomain,
+    Reliability,
+    Source,
+    SourceAlias,
+    SourceKind,
+)
 from claims.sources.canonical import CanonicalURL, UnsafeURL, canonical_url
-from claims.sources.publishers import publisher_for_url
+from claims.sources.csv_format import (
+    COLUMNS,
+    cells,
+    decode,
+    parse_choice,
+    parse_date,
+    parse_domains,
+    parse_url,
+    read_rows,
+)
+from claims.sources.publishers import domain_candidates
 
-PUBLISHER_COLUMNS = [
-    "name",
-    "domains",
-    "reliability",
-    "reliability_note",
-    "reliability_rated_on",
-    "homepage",
-]
-SOURCE_COLUMNS = [
-    "url",
-    "title",
-    "publisher",
-    "author",
-    "published_on",
-    "kind",
-    "summary",
-    "archived_url",
-]
-MAX_ROWS = 10_000
-MAX_BYTES = 5 * 1024 * 1024
-CHUNK_ROWS = 200
-
-# Leading characters a spreadsheet takes for a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# C0 controls other than tab and newlines: a text file never has them.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-DOMAIN_SEPARATORS = re.compile(r"[\s;,]+")
-DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-DOMAIN_PATTERN = re.compile(rf"(?=.{{4,253}}$)(?:{DOMAIN_LABEL}\.)+{DOMAIN_LABEL}")
-
-
-class CsvRejected(ValueError):
-    """The whole file is unusable; the message says why, for a person. Nothing was changed."""
+# The actions a row can have, in the order the preview lists them.
+ACTIONS = ["refused", "created", "updated", "alias", "unchanged"]
+# A preview or report lists every refused row up to this many, and the first rows of each
+# other action up to ROWS_LISTED; its counts are for the whole file.
+REFUSED_LISTED = 1000
+ROWS_LISTED = 50
 
 
 class RowRefused(Exception):
@@ -86,12 +72,38 @@ class RowRefused(Exception):
         return "; ".join(f"{column}: {message}" for column, message in self.errors.items())
 
 
+class ImportFailed(Exception):
+    """The import wrote nothing; the message says why, for a person."""
+
+    def __init__(self, message: str, report: "ImportReport | None" = None):
+        super().__init__(message)
+        self.report = report
+
+
 @dataclass
 class RowResult:
+    """What a row does (or would do). `changes` are [column, old value, new value];
+    `target` is, for a row whose URL is an alias, the URL of the source it was merged into;
+    `target_id` the existing row it applies to (not one created earlier in the file)."""
+
     line: int
-    action: str  # "created" | "updated" | "unchanged" | "refused"
+    action: str  # one of ACTIONS
     label: str
     message: str = ""
+    changes: list[list[str]] = field(default_factory=list)
+    target: str = ""
+    target_id: int | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "line": self.line,
+            "action": self.action,
+            "label": self.label,
+            "message": self.message,
+            "changes": self.changes,
+            "target": self.target,
+            "target_id": self.target_id,
+        }
 
 
 @dataclass
@@ -99,252 +111,93 @@ class ImportReport:
     kind: str  # "publishers" | "sources"
     rows: list[RowResult] = field(default_factory=list)
 
-    def _count(self, action: str) -> int:
+    def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
     @property
     def created(self) -> int:
-        return self._count("created")
+        return self.count("created")
 
     @property
     def updated(self) -> int:
-        return self._count("updated")
+        return self.count("updated")
 
     @property
     def unchanged(self) -> int:
-        return self._count("unchanged")
+        return self.count("unchanged")
 
     @property
     def refused(self) -> int:
-        return self._count("refused")
+        return self.count("refused")
 
     @property
     def summary(self) -> str:
         return (
             f"{self.kind.capitalize()}: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.refused} refused."
+            f"{self.count('alias')} through an alias, {self.unchanged} unchanged, "
+            f"{self.refused} refused."
         )
 
     @property
     def refusals(self) -> list[RowResult]:
         return [row for row in self.rows if row.action == "refused"]
 
+    @property
+    def digest(self) -> str:
+        """SHA-256 of what every row does: equal for a preview and an import that agree."""
+        plan = [[r.line, r.action, r.label, r.message, r.changes, r.target] for r in self.rows]
+        return hashlib.sha256(json.dumps(plan, default=str).encode()).hexdigest()
+
     def as_json(self) -> dict:
-        """The report as JSON data (a background task's result)."""
+        """The counts for the whole file and the rows listed (see REFUSED_LISTED)."""
+        listed, seen = [], Counter()
+        for row in self.rows:
+            seen[row.action] += 1
+            if seen[row.action] <= (REFUSED_LISTED if row.action == "refused" else ROWS_LISTED):
+                listed.append(row.as_json())
         return {
             "kind": self.kind,
-            "rows": [[row.line, row.action, row.label, row.message] for row in self.rows],
+            "total": len(self.rows),
+            "counts": {action: seen[action] for action in ACTIONS},
+            "rows": listed,
         }
 
-    @classmethod
-    def from_json(cls, data: dict) -> "ImportReport":
-        return cls(kind=data["kind"], rows=[RowResult(*row) for row in data["rows"]])
 
-
-# --- Export ----------------------------------------------------------------------------
-
-
-def escape_cell(value) -> str:
-    """The cell text, behind a single quote if a spreadsheet would run it as a formula.
-
-    A value that already starts with quotes before such a character gets one more, so that
-    unescape_cell gives it back unchanged.
-    """
-    text = "" if value is None else str(value)
-    if text.lstrip("'")[:1] in FORMULA_STARTS:
-        return "'" + text
-    return text
-
-
-def unescape_cell(text: str) -> str:
-    """Remove the one quote that escape_cell put before a formula character."""
-    if text[:1] == "'" and text.lstrip("'")[:1] in FORMULA_STARTS:
-        return text[1:]
-    return text
-
-
-def _write(columns: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
-    return buffer.getvalue()
-
-
-def _iso(date: datetime.date | None) -> str:
-    return date.isoformat() if date else ""
-
-
-def export_publishers(queryset) -> str:
-    """CSV text with a header and one row per publisher; its domains joined by spaces."""
-    return _write(
-        PUBLISHER_COLUMNS,
-        (
-            [
-                publisher.name,
-                " ".join(sorted(domain.domain for domain in publisher.domains.all())),
-                publisher.reliability,
-                publisher.reliability_note,
-                _iso(publisher.reliability_rated_on),
-                publisher.homepage,
-            ]
-            for publisher in queryset.prefetch_related("domains")
-        ),
-    )
-
-
-def export_sources(queryset) -> str:
-    """CSV text with a header and one row per source; its publisher by name."""
-    return _write(
-        SOURCE_COLUMNS,
-        (
-            [
-                source.url,
-                source.title,
-                source.publisher.name if source.publisher else "",
-                source.author,
-                _iso(source.published_on),
-                source.kind,
-                source.summary,
-                source.archived_url,
-            ]
-            for source in queryset.select_related("publisher")
-        ),
-    )
-
-
-# --- Reading a file --------------------------------------------------------------------
-
-
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        if len(data) > MAX_BYTES or len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-            raise CsvRejected(_too_large())
-        text = data.removeprefix("\ufeff")
-    elif isinstance(data, bytes | bytearray | memoryview):
-        data = bytes(data)
-        if len(data) > MAX_BYTES:
-            raise CsvRejected(_too_large())
-        if b"\x00" in data:
-            raise CsvRejected("The file contains binary data: it is not a CSV file.")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise CsvRejected(
-                "The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8”."
-            ) from None
-    else:
-        raise TypeError("CSV data must be bytes or str.")
-    if not text.strip():
-        raise CsvRejected("The file is empty.")
-    bad = CONTROL_CHARS.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        raise CsvRejected(
-            f"Line {line} contains control characters: the file looks binary, not a CSV file."
-        )
-    return text
-
-
-def _too_large() -> str:
-    return f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it into parts."
-
-
-def _delimiter(text: str) -> str:
-    """Comma, unless the header line has none and uses semicolons or tabs (European Excel)."""
-    header = text.split("\n", 1)[0]
-    if "," in header:
-        return ","
-    if ";" in header:
-        return ";"
-    if "\t" in header:
-        return "\t"
-    return ","
-
-
-def _read(data: bytes | str, columns: list[str], required: str) -> list[tuple[int, dict]]:
-    """The file's rows as (line, {column: cell}); or CsvRejected for an unusable file."""
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
-    rows = []
-    try:
-        header = next(reader, None)
-        while header is not None and not any(cell.strip() for cell in header):
-            header = next(reader, None)  # blank lines before the header
-        if header is None:
-            raise CsvRejected("The file is empty.")
-        names = [cell.strip().lower() for cell in header]
-        _check_header(names, columns, required)
-        line = reader.line_num
-        for record in reader:
-            start, line = line + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(names):
-                raise CsvRejected(
-                    f"Line {start} has {len(record)} fields but the header has {len(names)}: "
-                    "check for a stray comma or an unquoted value."
-                )
-            rows.append((start, dict(zip(names, record, strict=False))))
-            if len(rows) > MAX_ROWS:
-                raise CsvRejected(f"The file has more than {MAX_ROWS:,} rows: split it into parts.")
-    except csv.Error as error:
-        raise CsvRejected(
-            f"The file is not valid CSV near line {reader.line_num} ({error}): "
-            "check the quotes around values."
-        ) from None
-    return rows
-
-
-def _check_header(names: list[str], columns: list[str], required: str) -> None:
-    if "" in names:
-        raise CsvRejected(
-            f"Column {names.index('') + 1} of the header has no name. "
-            f"Expected columns: {', '.join(columns)}."
-        )
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise CsvRejected(f"The header repeats the column(s): {', '.join(duplicates)}.")
-    unknown = [name for name in names if name not in columns]
-    if unknown:
-        raise CsvRejected(
-            f"Unknown column(s): {', '.join(unknown)}. Expected columns: {', '.join(columns)}."
-        )
-    if required not in names:
-        raise CsvRejected(
-            f"The file has no “{required}” column (is the first line the header?). "
-            f"Expected columns: {', '.join(columns)}."
-        )
-
-
-def _cells(record: dict) -> dict[str, str]:
-    """Each present column's value, unescaped and trimmed; empty cells left out."""
-    cells = {}
-    for column, raw in record.items():
-        value = unescape_cell(raw).strip()
-        if value:
-            cells[column] = value
-    return cells
-
-
-# --- Importing -------------------------------------------------------------------------
+# --- The library as the rows see it ----------------------------------------------------
 
 
 class _Library:
-    """The publishers and sources an import has looked up, so that a row costs few queries.
+    """The publishers, domains and sources an import looks at, loaded in a few queries.
 
-    Rows work on copies of these objects; only a row that was applied puts its object back
-    (remember), so a refused row's half-made changes never reach the next row.
+    Rows work on copies of these objects; only a row that is applied puts its object back
+    (remember), so a refused row's half-made changes never reach the next row, and the next
+    rows see a row applied whether or not it was written (a preview writes nothing).
     """
 
-    def __init__(self):
+    def __init__(self, *, lock: bool):
+        publishers = Publisher.objects.all()
+        if lock:  # the import's transaction holds what the rows read
+            publishers = publishers.select_for_update()
         self.publishers: dict[str, list[Publisher]] = defaultdict(list)
-        for publisher in Publisher.objects.all():
+        by_pk = {}
+        for publisher in publishers:
             self.publishers[publisher.name.casefold()].append(publisher)
+            by_pk[publisher.pk] = publisher
+        # domain -> the publisher owning it; a publisher's key -> its domains
+        self.domain_owner: dict[str, Publisher] = {}
+        self.domains: dict[object, set[str]] = defaultdict(set)
+        for domain, publisher_id in PublisherDomain.objects.values_list("domain", "publisher_id"):
+            self.domain_owner[domain] = by_pk[publisher_id]
+            self.domains[publisher_id].add(domain)
+        self.lock = lock
         self.sources: dict[str, Source | None] = {}
-        self.publishers_by_host: dict[str, Publisher | None] = {}
+        self.alias_of: dict[str, str] = {}
         self.canonical_urls: dict[str, CanonicalURL | str] = {}
+
+    @staticmethod
+    def key(publisher: Publisher):
+        """Who a publisher is: its id, or for one a preview would create, its name."""
+        return publisher.pk if publisher.pk is not None else "new:" + publisher.name.casefold()
 
     def canonical_url(self, url: str) -> CanonicalURL:
         """canonical_url() of a url cell, once per distinct cell (the prefetch and the row
@@ -363,112 +216,76 @@ class _Library:
         return self.publishers.get(name.casefold(), [])
 
     def prefetch_sources(self, urls: list[str]) -> None:
+        """The sources of these URLs, and the sources that URLs were merged into."""
         for begin in range(0, len(urls), 500):
             chunk = urls[begin : begin + 500]
             self.sources.update(dict.fromkeys(chunk))
             found = Source.objects.filter(url__in=chunk).select_related("publisher")
+            if self.lock:
+                found = found.select_for_update(of=("self",))
             self.sources.update((source.url, source) for source in found)
+            aliases = SourceAlias.objects.filter(url__in=chunk).select_related("source__publisher")
+            for alias in aliases:
+                if self.sources.get(alias.url) is None:
+                    self.alias_of[alias.url] = alias.source.url
+                    if self.sources.get(alias.source.url) is None:
+                        self.sources[alias.source.url] = alias.source
 
-    def source(self, url: str) -> Source | None:
+    def source(self, url: str) -> tuple[Source | None, str]:
+        """The source a URL names, and if it names it through an alias, the source's URL."""
         if url not in self.sources:
-            self.sources[url] = Source.objects.filter(url=url).select_related("publisher").first()
-        return self.sources[url]
+            self.prefetch_sources([url])
+        if url in self.alias_of:
+            kept = self.alias_of[url]
+            return self.sources[kept], kept
+        return self.sources[url], ""
 
     def publisher_for_url(self, url: str) -> Publisher | None:
-        """publishers.publisher_for_url, once per host."""
-        host = urlsplit(url).hostname or ""
-        if host not in self.publishers_by_host:
-            self.publishers_by_host[host] = publisher_for_url(url)
-        return self.publishers_by_host[host]
+        """publishers.publisher_for_url, from the domains loaded."""
+        for candidate in domain_candidates(urlsplit(url).hostname or ""):
+            if candidate in self.domain_owner:
+                return self.domain_owner[candidate]
+        return None
 
-    def remember(self, obj) -> None:
+    def remember(self, obj, domains: list[str] | None) -> None:
         if isinstance(obj, Publisher):
             same = self.publishers[obj.name.casefold()]
-            same[:] = [p for p in same if p.pk != obj.pk] + [obj]
+            same[:] = [p for p in same if self.key(p) != self.key(obj)] + [obj]
+            if domains is not None:
+                for domain in self.domains.pop(self.key(obj), set()):
+                    self.domain_owner.pop(domain, None)
+                self.domains[self.key(obj)] = set(domains)
+                self.domain_owner.update(dict.fromkeys(domains, obj))
         else:
             self.sources[obj.url] = obj
 
 
-def _run(kind: str, rows: list[tuple[int, dict]], by, progress) -> ImportReport:
-    _columns, label_column, apply_row = FORMATS[kind]
-    report = ImportReport(kind=kind)
-    library = _Library()
-    if kind == "sources":
-        library.prefetch_sources(_canonical_urls(rows, library))
-    for begin in range(0, len(rows), CHUNK_ROWS):
-        with transaction.atomic():
-            for line, record in rows[begin : begin + CHUNK_ROWS]:
-                report.rows.append(_apply(line, record, apply_row, label_column, by, library))
-            if progress is not None:
-                progress(report, len(rows))  # committed with the chunk's rows
-    return report
+# --- Planning and writing rows ---------------------------------------------------------
 
 
-def _apply(line: int, record: dict, apply_row, label_column: str, by, library) -> RowResult:
-    cells = _cells(record)
-    label = cells.get(label_column, "")
-    try:
-        with transaction.atomic():
-            action, obj, message = apply_row(cells, by, library)
-    except RowRefused as refusal:
-        return RowResult(line, "refused", label, str(refusal))
-    except DatabaseError as error:
-        # A database constraint caught what validation did not: refuse the row.
-        return RowResult(line, "refused", label, f"the database refused the row ({error}).")
-    library.remember(obj)
-    label = obj.name if isinstance(obj, Publisher) else obj.url
-    return RowResult(line, action, label, message)
+@dataclass
+class _Plan:
+    """What a row does: the object as it would be saved, and its changes."""
+
+    action: str
+    obj: Publisher | Source
+    changes: list[list[str]]
+    existed: bool  # the object was in the library before the import
+    save: bool  # the object itself changes (a publisher's domains are apart)
+    domains: list[str] | None = None  # a publisher's domains after the row, if they change
+    target: str = ""
+
+    def message(self) -> str:
+        if self.action == "alias":
+            merged = f"its URL was merged into {self.target}"
+            changed = ", ".join(name for name, _old, _new in self.changes)
+            return f"{merged}; changed: {changed}" if changed else f"{merged}; unchanged"
+        if self.action == "updated":
+            return "changed: " + ", ".join(name for name, _old, _new in self.changes)
+        return ""
 
 
-def _canonical_urls(rows: list[tuple[int, dict]], library: _Library) -> list[str]:
-    urls = set()
-    for _line, record in rows:
-        with contextlib.suppress(UnsafeURL):
-            urls.add(library.canonical_url(_cells(record).get("url", "")))
-    return sorted(urls)
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    """A file that can be imported: its text and how many rows it has."""
-
-    kind: str
-    text: str
-    rows: int
-
-
-def check_file(data: bytes | str, kind: str) -> CheckedFile:
-    """Read the whole file without touching the database; CsvRejected if it is unusable.
-
-    Quick enough for a request (a 5 MB file takes a fraction of a second), so that a bad
-    file is refused at once and only a good one is queued for import.
-    """
-    columns, label_column, _ = FORMATS[kind]
-    text = _decode(data)
-    return CheckedFile(kind=kind, text=text, rows=len(_read(text, columns, label_column)))
-
-
-def import_file(kind: str, data: bytes | str, *, by, progress=None) -> ImportReport:
-    """Import a file of publishers or sources (see import_publishers, import_sources).
-
-    `progress(report, total)` is called after each chunk of rows, inside the chunk's
-    transaction, with the report so far and the file's number of rows.
-    """
-    columns, label_column, _ = FORMATS[kind]
-    return _run(kind, _read(data, columns, label_column), by, progress)
-
-
-def import_publishers(data: bytes | str, *, by, progress=None) -> ImportReport:
-    """Create or update publishers (matched by name, ignoring case) from CSV."""
-    return import_file("publishers", data, by=by, progress=progress)
-
-
-def import_sources(data: bytes | str, *, by, progress=None) -> ImportReport:
-    """Create or update sources (matched by canonical URL) from CSV."""
-    return import_file("sources", data, by=by, progress=progress)
-
-
-def _apply_publisher(cells: dict[str, str], by, library: _Library):
+def _plan_publisher(cells: dict[str, str], library: _Library) -> _Plan:
     errors: dict[str, str] = {}
     name = cells.get("name", "")
     if not name:
@@ -476,28 +293,30 @@ def _apply_publisher(cells: dict[str, str], by, library: _Library):
     values = {}
     domains = None
     if "domains" in cells:
-        domains = _parse_domains(cells["domains"], errors) or None
+        domains = parse_domains(cells["domains"], errors) or None
     if "reliability" in cells:
-        values["reliability"] = _choice(cells["reliability"], Reliability, "reliability", errors)
+        values["reliability"] = parse_choice(
+            cells["reliability"], Reliability, "reliability", errors
+        )
     if "reliability_note" in cells:
         values["reliability_note"] = cells["reliability_note"]
     if "reliability_rated_on" in cells:
-        values["reliability_rated_on"] = _date(
+        values["reliability_rated_on"] = parse_date(
             cells["reliability_rated_on"], "reliability_rated_on", errors
         )
     if "homepage" in cells:
-        values["homepage"] = _url(cells["homepage"], "homepage", errors)
+        values["homepage"] = parse_url(cells["homepage"], "homepage", errors)
 
     matches = library.publishers_named(name)
     if len(matches) > 1:
         errors["name"] = f"more than one publisher is called “{name}” (ignoring case)."
     publisher = copy.copy(matches[0]) if matches else Publisher(name=name)
+    key = library.key(publisher)
     if domains:
         taken = {
-            entry.domain: entry.publisher.name
-            for entry in PublisherDomain.objects.filter(domain__in=domains)
-            .exclude(publisher_id=publisher.pk)
-            .select_related("publisher")
+            domain: library.domain_owner[domain].name
+            for domain in domains
+            if domain in library.domain_owner and library.key(library.domain_owner[domain]) != key
         }
         if taken:
             errors["domains"] = "; ".join(
@@ -506,28 +325,21 @@ def _apply_publisher(cells: dict[str, str], by, library: _Library):
     if errors:
         raise RowRefused(errors)
 
-    changed = _assign(publisher, values, url_fields={"homepage"})
-    created = publisher.pk is None
-    if created or changed:
-        _save(publisher, by)
-    if domains is not None:
-        current = {} if created else {entry.domain: entry for entry in publisher.domains.all()}
-        if set(domains) != set(current):
-            changed.append("domains")
-            for domain, entry in current.items():
-                if domain not in domains:
-                    entry._history_user = by
-                    entry.delete()
-            for domain in domains:
-                if domain not in current:
-                    entry = PublisherDomain(publisher=publisher, domain=domain)
-                    _validate(entry, {"domain": "domains"})
-                    entry._history_user = by
-                    entry.save()
-    return _outcome(created, changed, publisher)
+    changes = _assign(publisher, values, url_fields={"homepage"})
+    save = not matches or bool(changes)
+    if save:
+        _validate(publisher)
+    current = library.domains.get(key, set())
+    if domains is not None and set(domains) != current:
+        changes.append(["domains", " ".join(sorted(current)), " ".join(domains)])
+        for domain in set(domains) - current:
+            _validate(PublisherDomain(domain=domain), {"domain": "domains"})
+    else:
+        domains = None
+    return _Plan(_action(bool(matches), changes), publisher, changes, bool(matches), save, domains)
 
 
-def _apply_source(cells: dict[str, str], by, library: _Library):
+def _plan_source(cells: dict[str, str], library: _Library) -> _Plan:
     errors: dict[str, str] = {}
     try:
         url = library.canonical_url(cells.get("url", ""))
@@ -548,37 +360,106 @@ def _apply_source(cells: dict[str, str], by, library: _Library):
         else:
             values["publisher"] = matches[0]
     if "published_on" in cells:
-        values["published_on"] = _date(cells["published_on"], "published_on", errors)
+        values["published_on"] = parse_date(cells["published_on"], "published_on", errors)
     if "kind" in cells:
-        values["kind"] = _choice(cells["kind"], SourceKind, "kind", errors)
+        values["kind"] = parse_choice(cells["kind"], SourceKind, "kind", errors)
     if "archived_url" in cells:
-        values["archived_url"] = _url(cells["archived_url"], "archived_url", errors)
+        values["archived_url"] = parse_url(cells["archived_url"], "archived_url", errors)
     if errors:
         raise RowRefused(errors)
 
-    existing = library.source(url)
-    created = existing is None
-    if created:
-        source = Source(url=url, created_by=by)
+    existing, merged_into = library.source(url)
+    if existing is None:
+        source = Source(url=url)
         if "publisher" not in values:
             values["publisher"] = library.publisher_for_url(url)
     else:
         source = copy.copy(existing)
-    changed = _assign(source, values, url_fields={"archived_url"})
-    if created or changed:
-        _save(source, by)
-    return _outcome(created, changed, source)
+    changes = _assign(source, values, url_fields={"archived_url"})
+    save = existing is None or bool(changes)
+    if save:
+        _validate(source)
+    action = "alias" if merged_into else _action(existing is not None, changes)
+    return _Plan(action, source, changes, existing is not None, save, target=merged_into)
 
 
-# Each kind of file: its columns, the column that names a row, and how a row is applied.
-FORMATS = {
-    "publishers": (PUBLISHER_COLUMNS, "name", _apply_publisher),
-    "sources": (SOURCE_COLUMNS, "url", _apply_source),
-}
+def _action(existed: bool, changes: list) -> str:
+    if not existed:
+        return "created"
+    return "updated" if changes else "unchanged"
 
 
-def _assign(obj, values: dict, *, url_fields: set[str]) -> list[str]:
-    """Set the values that differ from obj's; return the names of those changed."""
+# Each kind of file: how a row is planned.
+PLANNERS = {"publishers": _plan_publisher, "sources": _plan_source}
+
+
+def _write(plan: _Plan, by) -> None:
+    """Save what the row changes, with `by` named in the history."""
+    obj = plan.obj
+    if plan.save:
+        if isinstance(obj, Source) and obj.pk is None:
+            obj.created_by = by
+        obj._history_user = by
+        obj.save()
+    if plan.domains is not None:
+        wanted = set(plan.domains)
+        for entry in PublisherDomain.objects.filter(publisher=obj).exclude(domain__in=wanted):
+            entry._history_user = by
+            entry.delete()
+        have = set(PublisherDomain.objects.filter(publisher=obj).values_list("domain", flat=True))
+        for domain in plan.domains:
+            if domain not in have:
+                entry = PublisherDomain(publisher=obj, domain=domain)
+                entry._history_user = by
+                entry.save()
+
+
+def _run(kind: str, rows: list[tuple[int, dict]], *, by, write: bool) -> ImportReport:
+    """Plan every row, in order; with `write`, also write each row while none is refused
+    (the caller's transaction undoes them if one is)."""
+    label_column = COLUMNS[kind][1]
+    plan_row = PLANNERS[kind]
+    report = ImportReport(kind=kind)
+    library = _Library(lock=write)
+    if kind == "sources":
+        library.prefetch_sources(_canonical_urls(rows, library))
+    for line, record in rows:
+        row = cells(record)
+        try:
+            plan = plan_row(row, library)
+        except RowRefused as refusal:
+            report.rows.append(RowResult(line, "refused", row.get(label_column, ""), str(refusal)))
+            continue
+        target_id = plan.obj.pk if plan.existed else None
+        if write and not report.refused:
+            try:
+                _write(plan, by)
+            except DatabaseError as error:
+                raise ImportFailed(
+                    f"Line {line}: the database refused the row ({error}). Nothing was written."
+                ) from error
+        library.remember(plan.obj, plan.domains)
+        label = plan.obj.name if isinstance(plan.obj, Publisher) else str(plan.obj.url)
+        if plan.target:
+            label = library.canonical_url(row.get("url", ""))
+        report.rows.append(
+            RowResult(
+                line, plan.action, label, plan.message(), plan.changes, plan.target, target_id
+            )
+        )
+    return report
+
+
+def _canonical_urls(rows: list[tuple[int, dict]], library: _Library) -> list[str]:
+    urls = set()
+    for _line, record in rows:
+        with contextlib.suppress(UnsafeURL):
+            urls.add(library.canonical_url(cells(record).get("url", "")))
+    return sorted(urls)
+
+
+def _assign(obj, values: dict, *, url_fields: set[str]) -> list[list[str]]:
+    """Set the values that differ from obj's; return [name, old, new] for each changed."""
     changed = []
     for name, value in values.items():
         current = getattr(obj, name)
@@ -586,8 +467,18 @@ def _assign(obj, values: dict, *, url_fields: set[str]) -> list[str]:
             continue
         if current != value:
             setattr(obj, name, value)
-            changed.append(name)
+            changed.append([name, _shown(current), _shown(value)])
     return changed
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Publisher):
+        return value.name
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _same_url(current: str, new: str) -> bool:
@@ -597,17 +488,11 @@ def _same_url(current: str, new: str) -> bool:
         return False
 
 
-def _save(obj, by) -> None:
-    _validate(obj)
-    obj._history_user = by
-    obj.save()
-
-
 def _validate(obj, columns: dict[str, str] | None = None) -> None:
     """Field validation (lengths, choices, URLs) as a row refusal naming the column.
 
     Relations were looked up by the import itself; uniqueness and check constraints are
-    the database's to enforce (a violation refuses the row).
+    the database's to enforce (a violation stops the import, which writes nothing).
     """
     try:
         obj.clean_fields(exclude=[f.name for f in obj._meta.fields if f.is_relation])
@@ -621,59 +506,106 @@ def _validate(obj, columns: dict[str, str] | None = None) -> None:
         ) from None
 
 
-def _outcome(created: bool, changed: list[str], obj):
-    if created:
-        return "created", obj, ""
-    if changed:
-        return "updated", obj, "changed: " + ", ".join(changed)
-    return "unchanged", obj, ""
+# --- Preview and import ----------------------------------------------------------------
 
 
-def _choice(value: str, choices, column: str, errors: dict) -> str | None:
-    """A choice by its value or its label, ignoring case."""
-    wanted = value.strip().lower()
-    for choice_value, label in choices.choices:
-        if wanted in (choice_value.lower(), str(label).lower()):
-            return choice_value
-    errors[column] = f"“{value}” is not one of: {', '.join(choices.values)}."
-    return None
+def preview_file(kind: str, data: bytes | str) -> ImportReport:
+    """What each row of a file would do to the library as it is now; writes nothing.
+    CsvRejected if the file cannot be read as a whole."""
+    return _run(kind, read_rows(data, kind), by=None, write=False)
 
 
-def _date(value: str, column: str, errors: dict) -> datetime.date | None:
+def import_file(kind: str, data: bytes | str, *, by, expected: str = "") -> ImportReport:
+    """Import a file of publishers or sources, all or nothing, in one transaction.
+
+    ImportFailed (nothing written) if a row is refused, if the database refuses a write,
+    or, given the `expected` digest of a preview, if the rows would not do what it showed.
+    """
+    rows = read_rows(data, kind)
+    with transaction.atomic():
+        report = _run(kind, rows, by=by, write=True)
+        if report.refused:
+            first = report.refusals[0]
+            raise ImportFailed(
+                f"{report.refused} row{'s' if report.refused > 1 else ''} refused "
+                f"(line {first.line}: {first.message}). Nothing was written.",
+                report,
+            )
+        if expected and report.digest != expected:
+            raise ImportFailed(
+                "The library changed since the preview: the rows would no longer do what it "
+                "showed. Nothing was written: preview the file again.",
+                report,
+            )
+    return report
+
+
+def import_publishers(data: bytes | str, *, by) -> ImportReport:
+    """Create or update publishers (matched by name, ignoring case) from CSV."""
+    return import_file("publishers", data, by=by)
+
+
+def import_sources(data: bytes | str, *, by) -> ImportReport:
+    """Create or update sources (matched by canonical URL, or an alias of one) from CSV."""
+    return import_file("sources", data, by=by)
+
+
+def preview_upload(data: bytes | str, *, kind: str, by, file_name: str = "") -> LibraryImport:
+    """Keep an admin's file with its preview until the admin confirms it; writes nothing
+    to the library. CsvRejected if the file cannot be read as a whole."""
+    text = decode(data)
+    report = preview_file(kind, text)
+    return LibraryImport.objects.create(
+        kind=kind,
+        file_name=file_name[:255],
+        text=text,
+        preview=report.as_json(),
+        plan_digest=report.digest,
+        created_by=by,
+    )
+
+
+def preview_again(job: LibraryImport) -> LibraryImport:
+    """A failed import's file previewed again, against the library as it is now."""
+    report = preview_file(job.kind, job.text)
+    job.preview, job.plan_digest = report.as_json(), report.digest
+    job.state, job.error, job.started_at, job.finished_at = ImportState.PREVIEWED, "", None, None
+    job.save(
+        update_fields=["preview", "plan_digest", "state", "error", "started_at", "finished_at"]
+    )
+    return job
+
+
+def run_import(import_id) -> str:
+    """Import a confirmed file, all or nothing (the worker's task); returns its new state.
+
+    Marked imported in the import's own transaction, so that a task run again (its worker
+    was taken for dead) finds it done; marked failed, with why, if it wrote nothing.
+    """
+    LibraryImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(
+        started_at=timezone.now()
+    )
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        errors[column] = f"“{value}” is not a date written as YYYY-MM-DD."
-        return None
+        with transaction.atomic():
+            job = LibraryImport.objects.select_for_update().select_related("created_by")
+            job = job.get(pk=import_id)
+            if job.state != ImportState.QUEUED:
+                return job.state
+            report = import_file(job.kind, job.text, by=job.created_by, expected=job.plan_digest)
+            job.state, job.report, job.finished_at = (
+                ImportState.IMPORTED,
+                report.as_json(),
+                timezone.now(),
+            )
+            job.save(update_fields=["state", "report", "finished_at"])
+            return job.state
+    except ImportFailed as failure:
+        fail_import(import_id, str(failure))
+        return ImportState.FAILED
 
 
-def _url(value: str, column: str, errors: dict) -> str:
-    try:
-        return canonical_url(value)
-    except UnsafeURL as error:
-        errors[column] = str(error)
-        return ""
-
-
-def _parse_domains(value: str, errors: dict) -> list[str]:
-    """The domains of a cell (separated by spaces or semicolons), normalised; errors noted."""
-    domains, bad = [], []
-    for item in DOMAIN_SEPARATORS.split(value):
-        if not item:
-            continue
-        host = item.lower()
-        if "/" in host:  # a URL pasted in place of its domain
-            host = urlsplit(host if "://" in host else "//" + host).hostname or ""
-        host = host.strip(".")
-        with contextlib.suppress(UnicodeError):
-            host = host.encode("idna").decode("ascii")
-        if DOMAIN_PATTERN.fullmatch(host):
-            if host not in domains:
-                domains.append(host)
-        else:
-            bad.append(item)
-    if bad:
-        errors["domains"] = f"not a web domain: {', '.join(bad)}."
-    return domains
+def fail_import(import_id, reason: str) -> None:
+    """Record that a confirmed import wrote nothing, and why."""
+    LibraryImport.objects.filter(pk=import_id, state=ImportState.QUEUED).update(
+        state=ImportState.FAILED, error=reason[:5000], finished_at=timezone.now()
+    )

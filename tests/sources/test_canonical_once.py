@@ -8,7 +8,7 @@ from django.urls import reverse
 from claims.models import Citation, Source
 from claims.sources import canonical
 from claims.sources.canonical import CanonicalURL, canonical_url
-from claims.sources.library_csv import import_sources
+from claims.sources.library_csv import import_sources, preview_file
 from tests.factories import ClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +70,8 @@ def test_importing_an_article_canonicalises_its_url_once(reviewer_client, canoni
 
 
 def test_a_csv_import_canonicalises_each_url_once(admin_user, canonicalised):
-    """The import looks every source up before the rows apply: one canonicalisation per
-    distinct cell serves both, and saving trusts it."""
+    """The preview and the import look every source up before the rows apply: one
+    canonicalisation per distinct cell serves both, and saving trusts it."""
     SourceFactory(url="https://news.example/known")
     canonicalised.clear()
     data = (
@@ -80,9 +80,8 @@ def test_a_csv_import_canonicalises_each_url_once(admin_user, canonicalised):
         "https://news.example/known,Known\n"
         "https://news.example/new?utm_medium=x,New\n"
         f"{MESSY},Report again\n"
-        "javascript:alert(1),Bad\n"
     )
-    report = import_sources(data, by=admin_user)
+    report = preview_file("sources", data + "javascript:alert(1),Bad\n")
     assert [row.action for row in report.rows] == [
         "created",
         "updated",
@@ -90,8 +89,11 @@ def test_a_csv_import_canonicalises_each_url_once(admin_user, canonicalised):
         "updated",
         "refused",
     ]
-    assert Source.objects.filter(url=CLEAN).exists()
     assert len(canonicalised) == 3  # the javascript: URL is refused before w3lib
+    canonicalised.clear()
+    import_sources(data, by=admin_user)
+    assert Source.objects.filter(url=CLEAN).exists()
+    assert len(canonicalised) == 3
 
 
 def test_saving_a_stored_source_trusts_its_url(canonicalised):

@@ -1,4 +1,4 @@
-"""CSV export and import of the source library (publishers and sources)."""
+"""CSV export and import of the source library (publishers and sources): all or nothing."""
 
 import csv
 import datetime
@@ -7,7 +7,7 @@ import io
 import pytest
 
 from claims.models import Publisher, PublisherDomain, Reliability, Source, SourceKind
-from claims.sources.library_csv import (
+from claims.sources.csv_format import (
     MAX_BYTES,
     MAX_ROWS,
     PUBLISHER_COLUMNS,
@@ -15,8 +15,12 @@ from claims.sources.library_csv import (
     CsvRejected,
     export_publishers,
     export_sources,
+)
+from claims.sources.library_csv import (
+    ImportFailed,
     import_publishers,
     import_sources,
+    preview_file,
 )
 from tests.factories import PublisherDomainFactory, PublisherFactory, SourceFactory
 
@@ -152,12 +156,19 @@ def test_sources_file_creates_rows_with_publisher_by_name_or_domain(admin_user, 
     assert report.rows[1].label == "https://www.reuters.com/b"
 
 
-# --- Partial files ---------------------------------------------------------------------
+# --- Files with refused rows: all or nothing --------------------------------------------
 
 
-def test_partial_sources_file_refuses_bad_rows_and_applies_the_others(admin_user, reuters):
+def refused_import(importer, data, by):
+    """The import's ImportFailed, with its report."""
+    with pytest.raises(ImportFailed, match="Nothing was written") as caught:
+        importer(data, by=by)
+    return caught.value
+
+
+def test_a_file_with_refused_sources_writes_nothing(admin_user, reuters):
     """Rows with a bad URL, date, kind or publisher are refused with a message naming the
-    column; the good rows are applied and the refused ones write nothing."""
+    column; then the good rows are not written either: the library is as before."""
     data = csv_text(
         SOURCE_COLUMNS,
         ["https://ok.example/1", "Good", "Reuters", "", "", "", "", ""],
@@ -168,11 +179,13 @@ def test_partial_sources_file_refuses_bad_rows_and_applies_the_others(admin_user
         ["https://ok.example/5", "Bad archive", "", "", "", "", "", "ftp://x.example/"],
         ["https://ok.example/6", "Good too", "", "", "2023-11-09", "dataset", "", ""],
     )
+    before = snapshot()
 
-    report = import_sources(data, by=admin_user)
+    failure = refused_import(import_sources, data, admin_user)
 
-    assert actions(report) == ["created"] + ["refused"] * 5 + ["created"]
-    messages = [row.message for row in report.rows if row.action == "refused"]
+    assert str(failure).startswith("5 rows refused (line 3: url: ")
+    assert actions(failure.report) == ["created"] + ["refused"] * 5 + ["created"]
+    messages = [row.message for row in failure.report.refusals]
     assert messages[0].startswith("url: ")
     assert messages[1].startswith("published_on: ")
     assert "9 Nov 2023" in messages[1]
@@ -180,38 +193,40 @@ def test_partial_sources_file_refuses_bad_rows_and_applies_the_others(admin_user
     assert messages[3].startswith("publisher: ")
     assert "Nobody News" in messages[3]
     assert messages[4].startswith("archived_url: ")
-    assert sorted(Source.objects.values_list("title", flat=True)) == ["Good", "Good too"]
+    assert snapshot() == before
 
 
-def test_partial_publishers_file_leaves_no_partial_write(admin_user, reuters):
-    """A refused publisher row writes nothing of itself (no publisher, no domains), and an
-    update refused for one column keeps every other column as it was."""
+def test_one_refused_publisher_row_writes_nothing(admin_user, reuters):
+    """A single refused row (the last one) and the rows before it, publishers and their
+    domains, are not written: no row, no domain, no history."""
     data = csv_text(
         PUBLISHER_COLUMNS,
-        ["New One", "new.example", "shaky", "", "", ""],
-        ["Reuters", "", "mixed", "Changed note", "not a date", ""],
         ["Good One", "good.example", "", "", "", ""],
+        ["Reuters", "reuters.co.uk", "mixed", "Changed note", "", ""],
+        ["New One", "new.example", "shaky", "", "", ""],
     )
+    before = snapshot()
 
-    report = import_publishers(data, by=admin_user)
+    failure = refused_import(import_publishers, data, admin_user)
 
-    assert actions(report) == ["refused", "refused", "created"]
-    assert report.rows[0].message.startswith("reliability: ")
-    assert report.rows[1].message.startswith("reliability_rated_on: ")
-    assert not Publisher.objects.filter(name="New One").exists()
-    assert not PublisherDomain.objects.filter(domain="new.example").exists()
+    assert actions(failure.report) == ["created", "updated", "refused"]
+    assert failure.report.rows[2].message.startswith("reliability: ")
+    assert snapshot() == before
+    assert not PublisherDomain.objects.filter(domain__in=["good.example", "new.example"]).exists()
     reuters.refresh_from_db()
     assert (reuters.reliability, reuters.reliability_note) == (Reliability.RELIABLE, "Agency.")
 
 
 def test_too_long_value_is_refused_naming_the_column(admin_user):
-    """Model validation (here the title's length) refuses the row, naming the column."""
+    """Model validation (here the title's length) refuses the row, naming the column; the
+    preview says so too."""
     data = csv_text(SOURCE_COLUMNS, ["https://ok.example/long", "x" * 501, "", "", "", "", "", ""])
 
-    report = import_sources(data, by=admin_user)
+    report = preview_file("sources", data)
 
     assert actions(report) == ["refused"]
     assert report.rows[0].message.startswith("title: ")
+    refused_import(import_sources, data, admin_user)
     assert not Source.objects.exists()
 
 
@@ -427,8 +442,9 @@ def test_formula_cells_are_escaped_on_export_and_unescaped_on_import(admin_user)
 
 
 def test_domain_of_another_publisher_is_refused(admin_user, reuters):
-    """A row claiming a domain that belongs to another publisher is refused, naming the
-    column, the domain and its owner; the row writes nothing, other rows still apply."""
+    """A row claiming a domain that belongs to another publisher, or to a publisher an
+    earlier row creates, is refused, naming the column, the domain and its owner; the file
+    writes nothing."""
     data = csv_text(
         ["name", "domains", "reliability"],
         ["Copycat", "copycat.example reuters.com", "reliable"],
@@ -437,15 +453,15 @@ def test_domain_of_another_publisher_is_refused(admin_user, reuters):
         ["Bad", "not_a_domain", ""],
     )
 
-    report = import_publishers(data, by=admin_user)
+    report = preview_file("publishers", data)
 
     assert actions(report) == ["refused", "created", "refused", "refused"]
     assert report.rows[0].message == "domains: reuters.com already belongs to Reuters"
     assert report.rows[2].message == "domains: other.example already belongs to Other"
     assert report.rows[3].message == "domains: not a web domain: not_a_domain."
-    assert not Publisher.objects.filter(name__in=["Copycat", "Second", "Bad"]).exists()
-    assert not PublisherDomain.objects.filter(domain="copycat.example").exists()
-    assert PublisherDomain.objects.get(domain="reuters.com").publisher == reuters
+    refused_import(import_publishers, data, admin_user)
+    assert list(Publisher.objects.all()) == [reuters]
+    assert list(PublisherDomain.objects.values_list("domain", flat=True)) == ["reuters.com"]
 
 
 def test_semicolon_separated_file_and_domains_are_read(admin_user):
