@@ -5,7 +5,8 @@ phrases, word beginnings, past-tense verbs and names, with trie-shaped expressio
 nested unbounded repetition, so in time linear in the text; each claim then takes the
 words within its span (`Hits.between`). `claim_signals` turns them into weighted signals
 (numbers, names, attribution, legal words, time; minus opinion, hedges, calls to action,
-greetings, questions), `claim_score` combines the weights by a logistic function and
+greetings, questions; `no_sentence_end_signal` adds a sentence ending its paragraph
+without a full stop), `claim_score` combines the weights by a logistic function and
 `claim_kind` names the kind of claim.
 
 The bias and the weights of the signals a reader can see in a text (and of the sentence's
