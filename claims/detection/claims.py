@@ -19,6 +19,7 @@ from claims.detection.signals import (
     claim_score,
     claim_signals,
     length_signal,
+    no_sentence_end_signal,
 )
 from claims.detection.statements import ITS_RE, STATEMENT_HARD_LIMIT, restatement
 from claims.detection.text import word_set
@@ -76,8 +77,11 @@ def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[Pro
         sentence_signals = (Signal("run_on", WEIGHTS["run_on"], "no sentence end in the text"),)
     else:
         frames = sentence_frames(sentence, context, verbs)
-        length = length_signal(len(sentence.split()))
-        sentence_signals = () if length is None else (length,)
+        sentence_signals = tuple(
+            signal
+            for signal in (no_sentence_end_signal(sentence), length_signal(len(sentence.split())))
+            if signal is not None
+        )
     for frame in frames:
         around = []
         if frame.attribution:

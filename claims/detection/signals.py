@@ -5,7 +5,8 @@ phrases, word beginnings, past-tense verbs and names, with trie-shaped expressio
 nested unbounded repetition, so in time linear in the text; each claim then takes the
 words within its span (`Hits.between`). `claim_signals` turns them into weighted signals
 (numbers, names, attribution, legal words, time; minus opinion, hedges, calls to action,
-greetings, questions), `claim_score` combines the weights by a logistic function and
+greetings, questions; `no_sentence_end_signal` adds a sentence ending its paragraph
+without a full stop), `claim_score` combines the weights by a logistic function and
 `claim_kind` names the kind of claim.
 
 The bias and the weights of the signals a reader can see in a text (and of the sentence's
@@ -51,6 +52,9 @@ RULE_WEIGHTS = {
     "call_to_action": -1.2,
     "greeting": -2.0,
     "question": -1.5,
+    # A sentence that ends its paragraph without a full stop: page furniture ("Read
+    # More", "Beaumont, Texas |"), a heading or a caption rather than a statement.
+    "no_sentence_end": -1.0,
 }
 # Weights that are not learned: the data has no run-on text, and a flag weighs nothing.
 FIXED_WEIGHTS = {
@@ -418,6 +422,23 @@ def claim_signals(
     if question:
         signals.append(Signal("question", WEIGHTS["question"], "?"))
     return tuple(signals)
+
+
+# What may follow a sentence's last word: closing quotes and brackets, whitespace.
+_SENTENCE_TAIL = " \t\n\r\"'”’»)]"
+_SENTENCE_ENDS = (".", "!", "?", "…", ":", ";")
+
+
+def no_sentence_end_signal(sentence: str) -> Signal | None:
+    """The `no_sentence_end` signal of a sentence whose last word is followed by no full
+    stop, question or exclamation mark, ellipsis, colon or semicolon (the sentence ended
+    at a paragraph break or the end of the text), with its last words as evidence; None
+    for a sentence that ends as sentences do."""
+    words = sentence.rstrip(_SENTENCE_TAIL)
+    if not words or words.endswith(_SENTENCE_ENDS):
+        return None
+    last = " ".join(words.split()[-3:])
+    return Signal("no_sentence_end", WEIGHTS["no_sentence_end"], f"{last}")
 
 
 def signal_units(signal: Signal) -> float:

@@ -71,7 +71,8 @@ def claim_features(claim, text: str) -> list[float]:
 def document_examples(doc: Document) -> list[Example]:
     """Each labelled sentence with a claim, as the features of the claim overlapping it
     that the rules' weights score highest (`evaluation.score_document` gives a sentence
-    its best claim's score), and the sentence's label."""
+    its best claim's score), and the sentence's label. The document is rebuilt as the
+    evaluation rebuilds it by default (rows joined as blocks)."""
     text, ranges = joined_text(doc)
     starts = [start for start, _ in ranges]
     best: list[tuple[float, list[float]] | None] = [None] * len(ranges)

@@ -42,8 +42,8 @@ def test_evaluation_prints_the_figures_per_corpus():
         "P", "R", "F1",
     ]  # fmt: skip
     assert row(output, "alpha") == [
-        "alpha", "2", "8", "50.0%", "0.887", "0.875", "0.750", "0.875", "50.0%", "0.750",
-        "0.750", "0.750",
+        "alpha", "2", "8", "50.0%", "0.887", "0.875", "0.750", "0.875", "37.5%", "0.667",
+        "0.500", "0.571",
     ]  # fmt: skip
     assert row(output, "beta") == [
         "beta", "1", "3", "33.3%", "1.000", "1.000", "1.000", "1.000", "33.3%", "1.000",
@@ -51,6 +51,33 @@ def test_evaluation_prints_the_figures_per_corpus():
     ]  # fmt: skip
     assert "threshold 0.50; 3 documents, 11 sentences" in output
     assert "sentences/s" in output
+
+
+def test_evaluation_prints_both_ways_of_joining_rows_blocks_first(tmp_path):
+    """By default a table for rows joined as blocks, then one for rows joined with spaces;
+    --join picks one. A row of page furniture before a sentence gets the sentence's score
+    only when joined with spaces."""
+    rows = [
+        ("Beaumont, Texas |", 0),
+        ("An employee of the Jefferson County morgue died on Monday after being cremated "
+         "by one of his 12 coworkers.", 1),
+    ]  # fmt: skip
+    path = tmp_path / "page.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"doc_id": "news:1", "sentence": s, "label": y, "source": "n"}) + "\n"
+            for s, y in rows
+        ),
+        encoding="utf-8",
+    )
+    output = run("evaluate_detection", str(path))
+    blocks, spaces = output.split("rows joined as blocks")
+    assert "rows joined with spaces" in spaces
+    assert row(blocks, "news")[6] == "1.000"  # art.AUC: the sentence above the furniture
+    assert row(spaces, "news")[6] == "0.500"  # the same score: a tie
+    only = run("evaluate_detection", str(path), "--join", "spaces")
+    assert "rows joined as blocks" not in only
+    assert row(only, "news")[6] == "0.500"
 
 
 def test_evaluation_at_another_threshold():

@@ -2,6 +2,7 @@
 Pure functions."""
 
 from claims.detection.reading import proposed_claims
+from claims.detection.signals import RULE_WEIGHTS, WEIGHTS, Signal, no_sentence_end_signal
 from tests.detection.test_claims import only_claim
 
 
@@ -78,3 +79,29 @@ def test_may_the_month_is_a_time_and_may_the_verb_a_hedge():
     assert "hedge" not in month
     assert "hedge" in hedge
     assert "time" not in hedge
+
+
+def test_a_sentence_ending_its_paragraph_without_a_full_stop_weighs_against():
+    """Page furniture, a dateline or a caption ends its paragraph with no full stop:
+    `no_sentence_end`, learned with the others, shown with its last words; a sentence
+    ending in a full stop, question or exclamation mark, ellipsis, colon or semicolon
+    (closing quotes or brackets after it) has none."""
+    assert no_sentence_end_signal("Beaumont, Texas |") == Signal(
+        "no_sentence_end", WEIGHTS["no_sentence_end"], "Beaumont, Texas |"
+    )
+    assert no_sentence_end_signal("Please enable Javascript to watch this video ").evidence == (
+        "watch this video"
+    )
+    assert "no_sentence_end" in RULE_WEIGHTS
+    assert WEIGHTS["no_sentence_end"] < 0
+    for sentence in ("He left.", "He said “no.”", "Why? ", "(Really!)", "Wait…", "It read:", ""):
+        assert no_sentence_end_signal(sentence) is None, sentence
+    text = (
+        "Please enable Javascript to watch this video\n\n"
+        "Germany sent 300 tanks to the border on Monday."
+    )
+    furniture, sentence = proposed_claims(text)
+    assert "no_sentence_end" in {s.name for s in furniture.signals}
+    assert "no_sentence_end" not in {s.name for s in sentence.signals}
+    unended = only_claim("Germany sent 300 tanks to the border on Monday")
+    assert unended.score < only_claim("Germany sent 300 tanks to the border on Monday.").score

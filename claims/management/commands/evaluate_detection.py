@@ -4,7 +4,13 @@ beside the random and sentence-length baselines, precision/recall/F1, speed."""
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.detection import ACCEPT_THRESHOLD
-from claims.detection.evaluation import evaluate, format_report, held_out_ids, load_documents
+from claims.detection.evaluation import (
+    JOINS,
+    evaluate,
+    format_report,
+    held_out_ids,
+    load_documents,
+)
 
 SPLITS = ("held-out", "dev", "all")
 
@@ -46,8 +52,17 @@ class Command(BaseCommand):
             help=f"Flag sentences scoring at least this (default {ACCEPT_THRESHOLD}, the "
             "importer's acceptance threshold).",
         )
+        parser.add_argument(
+            "--join",
+            choices=(*JOINS, "both"),
+            default="both",
+            help="How a document's rows become the article the detector reads. blocks: a "
+            "row without a sentence end ends its paragraph, as the importer lays out a "
+            "page's blocks; spaces: every row joined by a space, as the data's README says; "
+            "both (the default): a table for each, blocks first.",
+        )
 
-    def handle(self, *args, path, split, threshold, **options):
+    def handle(self, *args, path, split, threshold, join, **options):
         threshold = threshold_value(threshold)
         try:
             documents = load_documents(path)
@@ -68,4 +83,7 @@ class Command(BaseCommand):
         if not doc_ids:
             raise CommandError(f"{path} has no documents in the {split} split.")
         self.stdout.write(f"Claim detection on {path} ({split} split)")
-        self.stdout.write(format_report(evaluate(path, threshold, doc_ids)))
+        for index, way in enumerate(JOINS if join == "both" else (join,)):
+            if index:
+                self.stdout.write("")
+            self.stdout.write(format_report(evaluate(path, threshold, doc_ids, way)))
