@@ -23,7 +23,8 @@ from claims.models import (
     ClaimStatus,
     Rating,
 )
-from claims.permissions import can_edit_claim
+from claims.permissions import can_edit_claim, can_revise_article
+from claims.refetch import last_check
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -58,6 +59,8 @@ def workspace_context(request, article: Article, ratings: list[Rating]) -> dict:
         "filter_form": filter_form,
         "create_form": ClaimCreateForm(),
         "is_filtered": any(filters.values()),
+        "page_check": last_check(article),
+        "may_revise": can_revise_article(request.user),
     }
 
 
@@ -65,7 +68,9 @@ def workspace_context(request, article: Article, ratings: list[Rating]) -> dict:
 @login_required
 @vary_on_headers("HX-Request", "HX-Target")
 def article_detail(request: HtmxHttpRequest, article_id: int):
-    article = get_object_or_404(Article.objects.select_related("publisher"), pk=article_id)
+    article = get_object_or_404(
+        Article.objects.select_related("publisher", "archived_page"), pk=article_id
+    )
     context = workspace_context(request, article, default_ratings())
     if request.htmx and request.htmx.target == "claim-list":
         return render(request, "claims/article_detail.html#claim-list", context)
