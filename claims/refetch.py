@@ -100,7 +100,6 @@ def claim_due_checks(*, now=None, limit: int = QUEUE_BATCH) -> list[int]:
     if settings.ARTICLE_REFETCH_HOURS <= 0:
         return []
     now = now or timezone.now()
-    claimed = []
     with transaction.atomic():
         due = (
             due_checks(now)
@@ -108,11 +107,16 @@ def claim_due_checks(*, now=None, limit: int = QUEUE_BATCH) -> list[int]:
             .order_by("last_queued", "pk")
             .values_list("pk", "check_queued_at")[:limit]
         )
-        for pk, queued in due:
-            # Conditional: a caller that read the same row first has stamped it already.
-            if Article.objects.filter(pk=pk, check_queued_at=queued).update(check_queued_at=now):
-                claimed.append(pk)
+        claimed = [pk for pk, seen in due if stamp_queued(pk, seen=seen, now=now)]
     return claimed
+
+
+def stamp_queued(article_id: int, *, seen, now) -> bool:
+    """Stamp the article's check as queued `now` if its stamp is still the one `seen`:
+    a caller that read the same row first and stamped it already wins (False here)."""
+    return bool(
+        Article.objects.filter(pk=article_id, check_queued_at=seen).update(check_queued_at=now)
+    )
 
 
 def queue_due_checks(*, now=None) -> int:
@@ -134,9 +138,10 @@ def queue_check(article: Article, *, by) -> bool:
             raise CheckRefused(
                 "This article was not imported from a web page: bring in its new text by hand."
             )
-        if check_pending(current):
+        if check_pending(current) or not stamp_queued(
+            current.pk, seen=current.check_queued_at, now=timezone.now()
+        ):
             return False
-        Article.objects.filter(pk=current.pk).update(check_queued_at=timezone.now())
         transaction.on_commit(lambda: check_article.enqueue(current.pk))
     return True
 
