@@ -132,8 +132,8 @@ def queue_check(article: Article, *, by) -> bool:
     (False). NotAllowed for others; CheckRefused for an article not imported by URL."""
     require(can_revise_article(by), "Only reviewers and editors check an article's page.")
     with transaction.atomic():
-        current = Article.objects.select_for_update().select_related("archived_page")
-        current = current.get(pk=article.pk)
+        articles = Article.objects.select_for_update(of=("self",)).select_related("archived_page")
+        current = articles.get(pk=article.pk)
         if not is_refetchable(current):
             raise CheckRefused(
                 "This article was not imported from a web page: bring in its new text by hand."

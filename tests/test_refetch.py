@@ -241,7 +241,7 @@ def test_the_shortness_rule():
     assert "No article text" in refetch.refusal("x" * 100, "  ")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_queues_due_checks_and_survives_one_that_raises(imported, monkeypatch, settings):
     """The desk worker queues the due check and runs it; a check that raised is recorded
     on its article, and the worker carries on."""
