@@ -2,10 +2,12 @@
 due, each queued once however many look, and what a check does with the page it fetches
 (pages served by a local server on 127.0.0.1)."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, connections
 from django.tasks import TaskResultStatus, default_task_backend
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -295,3 +297,27 @@ def test_only_reviewers_and_editors_check_now(imported, editor):
 def test_an_article_not_imported_by_url_cannot_be_checked(reviewer):
     with pytest.raises(refetch.CheckRefused, match="not imported from a web page"):
         refetch.queue_check(ArticleFactory(url="https://news.example/a"), by=reviewer)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_looking_at_once_queue_a_due_article_once(imported):
+    """Two connections look for due checks at the same moment: one stamps the article
+    (the other skips its locked row, or finds it stamped)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent writers need PostgreSQL's row locks.")
+    barrier = threading.Barrier(2)
+    found: list[list[int]] = []
+
+    def look():
+        try:
+            barrier.wait(timeout=10)
+            found.append(refetch.claim_due_checks())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=look) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(found) == [[], [imported.pk]]
