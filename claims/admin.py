@@ -465,7 +465,12 @@ class ClaimAdmin(ReadOnlyHistoryAdmin):
         ),
         (
             "Place in the article",
-            {"fields": ["quote", "start", "end", "prefix", "suffix", "anchor_hash", "is_orphaned"]},
+            {
+                "fields": [
+                    *("quote", "start", "end", "prefix", "suffix", "anchor_hash"),
+                    *("is_orphaned", "kept_on_version"),
+                ]
+            },
         ),
         ("Detection", {"fields": ["score", "signals", "origin"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_at"]}),

@@ -210,6 +210,39 @@ def merge_claims(claims: list[Claim], *, by) -> Claim:
     return kept
 
 
+def selected_span(
+    body: str, quote: str, start_utf16: int | None, end_utf16: int | None
+) -> tuple[int, int]:
+    """The span of body a reviewer selected (browser offsets, UTF-16 code units, that must
+    cover exactly `quote`) or pasted (`quote` alone, found exactly once), trimmed to start
+    and end on words; EditRefused if it does not fit the text."""
+    if not quote.strip():
+        raise EditRefused("Select the words of the claim in the article text.")
+    if start_utf16 is not None and end_utf16 is not None:
+        try:
+            start = utf16_to_code_points(body, start_utf16)
+            end = utf16_to_code_points(body, end_utf16)
+        except SpanError as error:
+            raise EditRefused(f"The selection does not fit the article: {error}") from error
+        if body[start:end] != quote:
+            raise EditRefused("The selected words are not at that place in the article.")
+    else:
+        count = body.count(quote)
+        if count == 0:
+            raise EditRefused("These words are not in the article text.")
+        place = find_anchor(body, TextQuoteSelector(quote, "", ""))
+        if place is None:
+            raise EditRefused(
+                f"These words appear {count} times in the article: select them in the text."
+            )
+        start, end = place
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 @transaction.atomic
 def add_claim(
     article: Article,
@@ -229,33 +262,9 @@ def add_claim(
     """
     require(can_add_claim(by), "Only reviewers add claims.")
     body = article.body
-    if not quote.strip():
-        raise EditRefused("Select the words of the claim in the article text.")
     if kind not in ClaimKind.values:
         raise EditRefused("Choose a kind from the list.")
-    if start_utf16 is not None and end_utf16 is not None:
-        try:
-            start = utf16_to_code_points(body, start_utf16)
-            end = utf16_to_code_points(body, end_utf16)
-        except SpanError as error:
-            raise EditRefused(f"The selection does not fit the article: {error}") from error
-        if body[start:end] != quote:
-            raise EditRefused("The selected words are not at that place in the article.")
-    else:
-        count = body.count(quote)
-        if count == 0:
-            raise EditRefused("These words are not in the article text.")
-        place = find_anchor(body, TextQuoteSelector(quote, "", ""))
-        if place is None:
-            raise EditRefused(
-                f"These words appear {count} times in the article: select them in the text."
-            )
-        start, end = place
-    # Trim surrounding whitespace so the span starts and ends on words.
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
+    start, end = selected_span(body, quote, start_utf16, end_utf16)
     if Claim.objects.filter(
         article=article, start=start, end=end, anchor_hash=article.body_hash
     ).exists():

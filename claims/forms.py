@@ -217,6 +217,22 @@ class ClaimCreateForm(DeskForm):
     kind = forms.ChoiceField(choices=ClaimKind.choices, initial=ClaimKind.OTHER)
 
 
+class ReanchorForm(VersionedForm):
+    """Words selected (or pasted) in the article's current text for a flagged claim."""
+
+    id_prefix = "reanchor"
+
+    quote = forms.CharField(
+        label="The claim's words in the new text",
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Select the words in the new text, or paste them here (found exactly once).",
+    )
+    start = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    end = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+
 class CitationForm(DeskForm):
     id_prefix = "cite"
 

@@ -229,6 +229,7 @@ def _claim_row(article: Article, proposal: ProposedClaim, by, now) -> dict:
         "suffix": selector.suffix,
         "anchor_hash": article.body_hash,
         "is_orphaned": False,
+        "kept_on_version": False,
         "statement": proposal.statement or proposal.quote,
         "claimant": proposal.claimant[:300],
         "kind": proposal.kind,

@@ -267,6 +267,16 @@ class Article(models.Model):
         related_name="+",
         help_text="The web page the article was imported from, as the desk got it.",
     )
+    # The scheduled check of an article imported by URL for a new version (claims.refetch).
+    check_queued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When a check of its page was queued."
+    )
+    checked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the last check of its page ended."
+    )
+    check_error = models.TextField(
+        blank=True, editable=False, help_text="Why the last check of its page failed."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -335,6 +345,9 @@ class ArticleVersion(models.Model):
         blank=True,
         help_text="What bringing in this text did to each claim: claim, outcome, quote.",
     )
+    refetched = models.BooleanField(
+        default=False, help_text="Brought in by the desk's scheduled check of the article's page."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -370,6 +383,11 @@ class Claim(models.Model):
         default=False,
         help_text="The quote could not be found again in the article's latest version: "
         "a reviewer is to look at it.",
+    )
+    kept_on_version = models.BooleanField(
+        default=False,
+        help_text="A reviewer left the orphaned claim on the version it was found in (kept "
+        "as checked there, or dismissed): no longer flagged.",
     )
     statement = models.TextField(help_text="A self-contained restatement to check.")
     claimant = models.CharField(max_length=300, blank=True)
@@ -445,6 +463,11 @@ class Claim(models.Model):
         return self.get_absolute_url()
 
     @property
+    def is_flagged(self) -> bool:
+        """Orphaned by a revision and waiting for a reviewer (claims.resolving)."""
+        return self.is_orphaned and not self.kept_on_version
+
+    @property
     def selector(self) -> TextQuoteSelector:
         return TextQuoteSelector(exact=self.quote, prefix=self.prefix, suffix=self.suffix)
 
@@ -459,7 +482,7 @@ class Claim(models.Model):
         self.start, self.end = start, end
         self.quote, self.prefix, self.suffix = selector.exact, selector.prefix, selector.suffix
         self.anchor_hash = body_hash or text_hash(text)
-        self.is_orphaned = False
+        self.is_orphaned = self.kept_on_version = False
 
     def clean(self):
         super().clean()

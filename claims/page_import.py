@@ -20,8 +20,8 @@ from claims.sources.archive import (
     archived_content,
 )
 from claims.sources.canonical import UnsafeURL, canonical_url
-from claims.sources.extraction import PageUnreadable, decode_html, extracted_page
-from claims.sources.fetching import FetchRefused, fetch_page
+from claims.sources.extraction import ExtractedPage, PageUnreadable, decode_html, extracted_page
+from claims.sources.fetching import FetchedPage, FetchRefused, fetch_page
 from claims.sources.publishers import publisher_for_url
 
 
@@ -39,10 +39,10 @@ class ArticleDraft:
     publisher: Publisher | None  # from the desk's own host -> publisher links only
 
 
-def fetch_article_page(url: str, *, by=None) -> ArchivedPage:
-    """Fetch the page at url and keep it; ArticleRejected says why not."""
+def fetched_article_page(url: str) -> FetchedPage:
+    """The page at url, fetched by the desk's safe fetcher; ArticleRejected says why not."""
     try:
-        page = fetch_page(
+        return fetch_page(
             url,
             timeout=settings.FETCH_TIMEOUT_SECONDS,
             max_bytes=settings.FETCH_MAX_BYTES,
@@ -50,7 +50,16 @@ def fetch_article_page(url: str, *, by=None) -> ArchivedPage:
         )
     except FetchRefused as error:
         raise ArticleRejected(str(error)) from error
-    return archive_fetched(page, by=by)
+
+
+def fetch_article_page(url: str, *, by=None) -> ArchivedPage:
+    """Fetch the page at url and keep it; ArticleRejected says why not."""
+    return archive_fetched(fetched_article_page(url), by=by)
+
+
+def read_article_page(body: bytes, *, charset: str, url: str) -> ExtractedPage:
+    """What the desk reads from an article page's bytes (PageUnreadable if it cannot)."""
+    return extracted_page(decode_html(body, charset), url=url)
 
 
 def upload_article_page(data: bytes, *, filename: str, by=None) -> ArchivedPage:
@@ -70,7 +79,7 @@ def article_draft(archived: ArchivedPage) -> ArticleDraft:
     """The article as read from its archived page; ArticleRejected when there is none."""
     try:
         content = archived_content(archived)
-        page = extracted_page(decode_html(content.body, content.charset), url=archived.url)
+        page = read_article_page(content.body, charset=content.charset, url=archived.url)
     except (ArchiveUnreadable, PageUnreadable) as error:
         raise ArticleRejected(str(error)) from error
     if not page.body:

@@ -52,6 +52,11 @@ def can_edit_claim(user, claim: Claim) -> bool:
     return claim.status not in REVIEW_STATUSES and can_work_on(user, claim)
 
 
+def can_revise_article(user) -> bool:
+    """May bring in a new version of an article, or have its page checked for one now."""
+    return active(user) and user.has_perm("claims.add_article")
+
+
 def can_add_claim(user) -> bool:
     return is_reviewer(user)
 

@@ -52,6 +52,10 @@ class ClaimQuerySet(models.QuerySet):
         """Every claim for desk members (reviewers, editors); the published ones otherwise."""
         return self if _is_desk_member(user) else self.published()
 
+    def flagged(self):
+        """Claims a revision orphaned that wait for a reviewer (Claim.is_flagged)."""
+        return self.filter(is_orphaned=True, kept_on_version=False)
+
     def researched_by(self, user):
         """Claims the user is researching: assigned to them and not yet submitted."""
         return self.filter(assignee=user, status=ClaimStatus.RESEARCHING)

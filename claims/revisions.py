@@ -35,6 +35,7 @@ class Outcome(models.TextChoices):
     DELETED = "deleted", "Words removed"
     AMBIGUOUS = "ambiguous", "Words found more than once"
     NOT_FOUND = "not_found", "Still not found"
+    KEPT = "kept", "Kept on its version"  # a reviewer left it on the version it was found in
 
 
 # Outcomes that leave the claim orphaned, for a reviewer to look at.
@@ -48,7 +49,7 @@ MAX_PAIRINGS = 400  # paragraphs replaced x paragraphs replacing them
 
 
 REANCHORED_FIELDS = [
-    *("start", "end", "quote", "prefix", "suffix", "anchor_hash", "is_orphaned"),
+    *("start", "end", "quote", "prefix", "suffix", "anchor_hash", "is_orphaned", "kept_on_version"),
     *("version", "updated_at"),
 ]
 
@@ -101,7 +102,7 @@ def reanchored(old_body: str, new_body: str, claims: list[Claim]) -> list[ClaimO
             else:
                 outcome = Outcome.MOVED
         elif not in_old:
-            outcome = Outcome.NOT_FOUND
+            outcome = Outcome.KEPT if claim.kept_on_version else Outcome.NOT_FOUND
         elif new_body.count(claim.quote) > 1:
             outcome = Outcome.AMBIGUOUS
         else:
@@ -126,10 +127,16 @@ def reanchored(old_body: str, new_body: str, claims: list[Claim]) -> list[ClaimO
 
 @transaction.atomic
 def revise_article(
-    article: Article, *, body: str | bytes, by=None, archived_page: ArchivedPage | None = None
+    article: Article,
+    *,
+    body: str | bytes,
+    by=None,
+    archived_page: ArchivedPage | None = None,
+    refetched: bool = False,
 ) -> tuple[ArticleVersion, list[ClaimOutcome]]:
     """Make body the article's new version, re-anchoring or flagging every claim.
 
+    `refetched`: the desk's scheduled check of the article's page brought it in (by=None).
     RevisionRefused (and nothing written) when the text is not a valid article text, is
     the current one already, or is another article's.
     """
@@ -169,7 +176,11 @@ def revise_article(
         ],
         created_by=by,
         created_at=now,
+        refetched=refetched,
     )
+    reason = f"Article version {version.number}"
+    if refetched:
+        reason += ", re-fetched from its page"
     if claims:
         bulk_update_with_history(
             claims,
@@ -177,7 +188,7 @@ def revise_article(
             REANCHORED_FIELDS,
             batch_size=500,
             default_user=by,
-            default_change_reason=f"Article version {version.number}",
+            default_change_reason=reason,
             default_date=now,
         )
     # The article's own save() refuses a new body under claims: this is the one place

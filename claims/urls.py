@@ -27,6 +27,7 @@ urlpatterns = [
         revisions.article_revise,
         name="article_revise_page",
     ),
+    path("articles/<int:article_id>/check/", revisions.article_check, name="article_check"),
     path("articles/<int:article_id>/claims/new/", claim.claim_create, name="claim_create"),
     path("articles/<int:article_id>/claims/bulk/", workspace.claim_bulk, name="claim_bulk"),
     path("my-work/", review.my_work, name="my_work"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path(f"{CLAIM}edit/", claim.claim_edit, name="claim_edit"),
     path(f"{CLAIM}review/", review.claim_review, name="claim_review"),
     path(f"{CLAIM}do/<slug:action>/", review.claim_transition, name="claim_transition"),
+    path(f"{CLAIM}resolve/", revisions.claim_resolve, name="claim_resolve"),
     path(f"{CLAIM}split/", claim.claim_split, name="claim_split"),
     path(f"{CLAIM}citations/", claim.citation_create, name="citation_create"),
     path(

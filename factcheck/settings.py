@@ -318,6 +318,10 @@ DESK_ORGANISATION_URL = os.environ.get("DESK_ORGANISATION_URL", "")
 # `manage.py bench` serves its reference pages (claims/benchmark/floor.py) only with this on.
 BENCH = env_flag("BENCH")
 
+# Articles imported by URL have their page fetched again this often by the desk worker, and
+# a changed text becomes their next version (claims.refetch); 0 turns the checks off.
+ARTICLE_REFETCH_HOURS = float(os.environ.get("ARTICLE_REFETCH_HOURS", "24"))
+
 # Article bodies larger than this are refused at import, with a clear message.
 ARTICLE_MAX_CHARS = int(os.environ.get("ARTICLE_MAX_CHARS", str(1_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ARTICLE_MAX_CHARS * 4 + 1_000_000

@@ -10,6 +10,8 @@ library's loop in passes (every ready task, then back here) and between passes:
   claimed them. Each claim adds the worker's id to the row, so the ids count the attempts;
   a task claimed `max_attempts` times is marked FAILED instead, and `task_finished` is sent
   so that its owner can show the failure (a source's fetch says it failed);
+- queues the scheduled checks of articles imported by URL that are due (claims.refetch),
+  at most once every SCHEDULE_SECONDS;
 - on a lost database connection closes the connections and tries again after a growing,
   capped delay, with one log line when the database goes away and one when it is back.
 
@@ -30,9 +32,12 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from claims.refetch import queue_due_checks
+
 logger = logging.getLogger("claims.worker")
 
 FIRST_RETRY_SECONDS = 0.5
+SCHEDULE_SECONDS = 60.0  # between two looks for articles whose page is due a check
 
 
 class LeaseExpired(Exception):
@@ -113,6 +118,7 @@ class DeskWorker(Worker):
         self.batch = True
         self.outage_started: float | None = None
         self.failed_tries = 0
+        self.next_schedule = 0.0  # time.monotonic() of the next look for due checks
         library_logger = logging.getLogger("django_tasks_db")
         if not any(isinstance(f, _PassBoundaries) for f in library_logger.filters):
             library_logger.addFilter(_PassBoundaries())
@@ -134,6 +140,7 @@ class DeskWorker(Worker):
                     lease=self.lease, max_attempts=self.max_attempts, backend_name=self.backend_name
                 )
                 self.database_back()
+                self.queue_scheduled()
                 super().run()
             except (OperationalError, InterfaceError) as error:
                 time.sleep(self.database_lost(error))
@@ -142,6 +149,15 @@ class DeskWorker(Worker):
                 return
             if self.running:
                 time.sleep(self.interval)
+
+    def queue_scheduled(self) -> None:
+        """Queue the due checks of article pages, if the last look is a while ago."""
+        if time.monotonic() < self.next_schedule:
+            return
+        queued = queue_due_checks()
+        self.next_schedule = time.monotonic() + SCHEDULE_SECONDS
+        if queued:
+            logger.info("Queued %d check(s) of article pages for a new version", queued)
 
     def finished_max_tasks(self) -> bool:
         if self.max_tasks is not None and self._run_tasks >= self.max_tasks:

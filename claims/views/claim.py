@@ -116,7 +116,7 @@ def claim_split(request: HtmxHttpRequest, article_id: int, claim_id: int):
 @require_POST
 @login_required
 def claim_create(request: HtmxHttpRequest, article_id: int):
-    article = get_object_or_404(Article, pk=article_id)
+    article = get_object_or_404(Article.objects.select_related("archived_page"), pk=article_id)
     if not is_reviewer(request.user):
         raise PermissionDenied("Only reviewers add claims.")
     form = ClaimCreateForm(request.POST)

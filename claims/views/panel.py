@@ -51,8 +51,10 @@ def claim_or_404(request, article_id: int, claim_id: int) -> Claim:
     claims = Claim.objects.select_related("article", "assignee")
     if request.htmx:
         # The panel and its sections show the article's title; its body (up to a megabyte)
-        # only the whole workspace needs.
+        # and its page's last check only the whole workspace needs.
         claims = claims.defer("article__body")
+    else:
+        claims = claims.select_related("article__archived_page")
     return get_object_or_404(
         claims.with_current_verdict(request.user), pk=claim_id, article_id=article_id
     )

@@ -5,6 +5,7 @@ of the page's time. Every value is escaped here; templates place the result with
 
 from html import escape
 
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from claims.choices import VerdictState
@@ -47,7 +48,19 @@ def claim_row(claim, *, selected_pk=None, oob: bool = False) -> str:
         f'<span class="statement">{escape(claim.statement)}</span>\n'
         f'<span class="claimant">{claimant}{assigned}</span>\n'
         f"</a>\n"
+        f"{_flag_link(claim, tick)}"
         f"</li>\n"
+    )
+
+
+def _flag_link(claim, tick: str) -> str:
+    """A claim flagged after a revision links to the screen that resolves it."""
+    if not claim.is_flagged:
+        return ""
+    url = escape(reverse("claims:claim_resolve", args=[claim.article_id, claim.pk]))
+    return (
+        f'<a class="badge warn flag-link" href="{url}">Flagged after a revision: resolve'
+        f'<span class="visually-hidden"> “{tick}”</span></a>\n'
     )
 
 

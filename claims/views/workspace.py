@@ -22,7 +22,8 @@ from claims.models import (
     Claim,
     Rating,
 )
-from claims.permissions import can_edit_claim
+from claims.permissions import can_edit_claim, can_revise_article
+from claims.refetch import last_check
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -98,6 +99,8 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
         "filter_form": filter_form,
         "create_form": ClaimCreateForm(),
         "is_filtered": is_filtered,
+        "page_check": last_check(article),
+        "may_revise": can_revise_article(request.user),
         **_totals(article, claims_here, listed, is_filtered),
     }
 
@@ -115,9 +118,8 @@ def _filter_query(request) -> str:
 @vary_on_headers("HX-Request", "HX-Target")
 def article_detail(request: HtmxHttpRequest, article_id: int):
     """The workspace; to htmx, the window of the list or text it asked for."""
-    article = get_object_or_404(
-        Article.objects.select_related("publisher").with_claim_totals(), pk=article_id
-    )
+    articles = Article.objects.select_related("publisher", "archived_page").with_claim_totals()
+    article = get_object_or_404(articles, pk=article_id)
     if request.htmx and request.GET.get("from") in ("earlier", "later"):
         return _more(request, article)
     context = workspace_context(request, article, default_ratings())

@@ -174,8 +174,9 @@
     reopen.clear();
   });
 
-  // Selecting words in the article fills the "Add a claim" form with the quote and its
-  // UTF-16 offsets in the article text; the server converts and checks them.
+  // Selecting words in the article fills the "Add a claim" form (or the form re-anchoring a
+  // flagged claim) with the quote and its UTF-16 offsets in the article text; the server
+  // converts and checks them.
   function selectionInBody() {
     const body = document.getElementById("article-body");
     const selection = window.getSelection();
@@ -196,12 +197,14 @@
 
   function offerSelection() {
     const picked = selectionInBody();
-    const form = document.getElementById("add-claim-form");
+    // The form that takes a selection: "Add a claim", or re-anchoring a flagged claim.
+    const form = document.querySelector("form[data-takes-selection]");
     if (!picked || !picked.quote.trim() || !form) return;
     form.elements.quote.value = picked.quote;
     form.elements.start.value = picked.start;
     form.elements.end.value = picked.end;
     const details = document.getElementById("add-claim");
+    if (!details) return;
     details.open = true;
     details.classList.add("has-selection");
     // The form sits below the text: offer a button that takes the reviewer there.
@@ -225,7 +228,7 @@
   });
   // Typing in the quote by hand drops the offsets: the server then finds the words.
   document.addEventListener("input", (event) => {
-    if (event.target.name === "quote" && event.target.form && event.target.form.id === "add-claim-form") {
+    if (event.target.name === "quote" && event.target.form && event.target.form.hasAttribute("data-takes-selection")) {
       event.target.form.elements.start.value = "";
       event.target.form.elements.end.value = "";
     }
