@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0016_library_search_indexes'),
+        ('claims', '0017_library_imports'),
     ]
 
     operations = [
