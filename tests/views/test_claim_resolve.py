@@ -42,7 +42,7 @@ def test_the_screen_shows_the_earlier_words_in_their_version_and_the_new_text(
     assert response.status_code == 200
     assert "Its words in version 1" in html
     assert "Seoul said </span><mark>one million rounds</mark>" in html
-    assert f'<div class="body-text" id="article-body">{NEW}' in html
+    assert f'id="article-body"><span class="text-window" data-utf16-start="0">{NEW}' in html
     assert 'value="reanchor"' in html
     assert 'value="dismiss"' in html
     assert "Only a published claim is kept" in html  # keep is not offered, and says why
