@@ -155,7 +155,7 @@ def test_a_desk_day(browser: Browser, live_server, desk, statement_site, setting
     workspace = article.get_absolute_url()
 
     # Triage: accept, dismiss with a reason, split, merge.
-    analysing = claim_pk(article, "will receive Russian military technology")
+    analysing = claim_pk(article, "really concerned about any support")
     panel = open_claim(reviewer, analysing)
     check_page(reviewer)
     panel.get_by_role("button", name="Accept for checking").click()
@@ -421,7 +421,7 @@ def test_refusals_read_as_messages_where_the_user_acted(
     assert Claim.objects.get(pk=rounds).assignee.username == "reviewer"
 
     # A stale tab: the claim was accepted in another tab meanwhile.
-    analysing = claim_pk(article, "will receive Russian military technology")
+    analysing = claim_pk(article, "really concerned about any support")
     stale = second.context.new_page()
     stale.goto(f"{live_server.url}{workspace}")
     open_claim(stale, analysing)
