@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from claims.models import Source
 from claims.sources.library import sources_matching
-from tests.factories import PublisherFactory, SourceFactory
+from tests.factories import ClaimFactory, PublisherFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 POSTGRESQL = connection.vendor == "postgresql"
@@ -43,6 +43,26 @@ def test_the_search_asks_the_publishers_first_then_the_sources_alone(library):
     publishers, sources = (query["sql"] for query in queries.captured_queries)
     assert "claims_publisher" in publishers
     assert "claims_publisher" not in sources
+
+
+def test_the_library_search_reads_no_page_text_nor_the_claim(reviewer_client, library):
+    """Asked at each keystroke when citing: the matching sources' listed fields only (never
+    a fetched page's whole text) and only whether the claim exists, in four queries."""
+    claim = ClaimFactory()
+    Source.objects.update(page_text="The whole fetched page. " * 1000)
+    url = reverse("claims:source_search", args=[claim.article_id, claim.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = reviewer_client.get(
+            url, {"source_q": "ceasefire"}, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
+    assert "Ceasefire talks resume" in response.content.decode()
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [query for query in sql if "page_text" in query]
+    assert not [query for query in sql if "claims_verdict" in query]
+    assert len(sql) == 5  # session, user, the claim's existence, publishers, sources
+    missing = reverse("claims:source_search", args=[claim.article_id + 1, claim.pk])
+    assert reviewer_client.get(missing, {"source_q": "ceasefire"}).status_code == 404
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="the trigram indexes are PostgreSQL's")
