@@ -8,6 +8,7 @@ workspace does.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
@@ -16,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import workflow
@@ -187,8 +189,22 @@ class ChosenPublisherFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PlainCheckboxMixin:
+    """The changelist's action checkbox as the widget renders it, without a template
+    render per row (a third of a 100-row list's time)."""
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
+
+
 @admin.register(Source)
-class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(PlainCheckboxMixin, CsvAdminMixin, SimpleHistoryAdmin):
     csv_export = staticmethod(library_csv.export_sources)
     csv_kind = "sources"
     csv_columns = library_csv.SOURCE_COLUMNS
@@ -197,6 +213,7 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     # of the matching sources per page): the publisher is searched by name instead.
     list_filter = ["kind", "publisher__reliability", ChosenPublisherFilter, "published_on"]
     list_select_related = ["publisher"]
+    list_per_page = 50  # a search of a 100,000-source library: rendering rows is the cost
     search_fields = ["title", "url", "author"]  # and the publisher's name: get_search_results
     show_full_result_count = False
     autocomplete_fields = ["publisher"]
