@@ -12,7 +12,7 @@ ARTICLE_DETAIL_QUERIES = 9
 # The claim's URL: the workspace with the panel open (it was 18), or the panel alone for
 # htmx (it was 16): history and "checked before" now load when opened.
 CLAIM_DETAIL_QUERIES = 12
-CLAIM_PANEL_QUERIES = 10
+CLAIM_PANEL_QUERIES = 9
 
 
 @pytest.mark.parametrize(
