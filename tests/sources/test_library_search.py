@@ -128,3 +128,29 @@ def test_admin_action_checkboxes_are_the_widgets_markup(client, admin_user, libr
     client.force_login(admin_user)
     page = client.get(reverse("admin:claims_source_changelist")).content.decode()
     assert f'name="_selected_action" value="{source.pk}" class="action-select"' in page
+
+
+def test_admin_publisher_filter_is_an_autocomplete(client, admin_user, library):
+    """The source list's publisher filter is a search box served by the admin's
+    autocomplete (publishers by name), not a list of every publisher; a chosen publisher
+    stays selected and the search and other filters are kept beside it."""
+    client.force_login(admin_user)
+    url = reverse("admin:claims_source_changelist")
+    chosen = library["publisher"].publisher
+    PublisherFactory.create_batch(5)
+    page = client.get(url).content.decode()
+    assert 'class="admin-autocomplete"' in page
+    assert 'data-field-name="publisher"' in page
+    assert "claims/admin-publisher-filter" in page
+    assert f'<option value="{chosen.pk}"' not in page
+    filtered = client.get(url, {"publisher": chosen.pk, "q": "other", "kind": "news"})
+    html = filtered.content.decode()
+    assert f'<option value="{chosen.pk}" selected>{chosen.name}</option>' in html
+    assert '<input type="hidden" name="q" value="other">' in html
+    assert '<input type="hidden" name="kind" value="news">' in html
+    assert '<a href="?kind=news&amp;q=other">All publishers</a>' in html
+    suggestions = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "claims", "model_name": "source", "field_name": "publisher", "term": "reut"},
+    ).json()
+    assert [row["text"] for row in suggestions["results"]] == ["Reuters"]
