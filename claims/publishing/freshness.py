@@ -133,6 +133,9 @@ logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-side:generation"
 PAGE_TIMEOUT = 300  # seconds; a page's key holds the stamp's ETag, so it is never stale
+# Larger answers (long API pages) are computed each time: with each process's own memory
+# cache (300 entries at most) a process then keeps under 40 MB of pages.
+PAGE_MAX_BYTES = 128 * 1024
 
 
 def _stamp_timeout() -> int:
@@ -234,7 +237,12 @@ def _kept_answer(view, request: HttpRequest, stamp: Stamp, *args, **kwargs) -> H
             response.headers[name] = value
         return response
     response = view(request, *args, **kwargs)
-    if response.status_code == 200 and not response.streaming and not response.cookies:
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and len(response.content) <= PAGE_MAX_BYTES
+    ):
         kept = (response.status_code, list(response.headers.items()), response.content)
         _cache_set(key, kept, PAGE_TIMEOUT)
     return response

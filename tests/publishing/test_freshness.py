@@ -8,6 +8,8 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import workflow
@@ -225,3 +227,17 @@ def test_public_pages_answer_when_the_cache_does_not(client, claim, monkeypatch)
     response = client.get(reverse("public:fact_check", args=[claim.pk]))
     assert response.status_code == 200
     assert claim.statement in response.content.decode()
+
+
+def test_long_answers_are_not_kept(client, claim, monkeypatch, django_assert_max_num_queries):
+    """An answer longer than PAGE_MAX_BYTES is computed again (memory stays bounded)."""
+    url = reverse("public:fact_check", args=[claim.pk])
+    client.get(url)
+    with django_assert_max_num_queries(0):
+        client.get(url)
+    monkeypatch.setattr(freshness, "PAGE_MAX_BYTES", 100)
+    cache.clear()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert queries  # computed again, not read from the cache
