@@ -14,15 +14,16 @@ nothing here, so polling the public side reveals nothing about the desk's work. 
 nothing is published there is no stamp, hence no validators.
 
 The summary is a large aggregate (tens of milliseconds on a big desk), so it is kept in
-the cache, and each full answer is kept there too under the stamp's ETag and the address
-asked: a repeated request costs three cache reads and no query. Saving or deleting any row
-the summary reads (signals, `watch_public_rows`) forgets the summary at once and again
-when the transaction commits, by drawing a new "generation" that the summary's key
-carries; a summary computed from rows read before the commit is thus stored under a
-generation no one asks for any more. With a shared cache (Redis, REDIS_URL) this holds
-across processes; with each process's own memory cache, other processes see a change
-within STAMP_TIMEOUT seconds, which also bounds changes made without signals
-(QuerySet.update, raw SQL) unless their code calls `public_side_changed()`.
+the cache, and each full answer is kept there too under the generation (below), the
+stamp's ETag and the address asked: a repeated request costs three cache reads and no
+query. Saving or deleting any row a public page shows (signals, `watch_public_rows`)
+forgets the summary and the kept answers at once and again when the transaction commits,
+by drawing a new "generation" that their keys carry; a summary computed from rows read
+before the commit is thus stored under a generation no one asks for any more. With a
+shared cache (Redis, REDIS_URL) this holds across processes; with each process's own
+memory cache, other processes see a change within PUBLIC_STAMP_TIMEOUT seconds (a
+setting, 10 by default), which also bounds changes made without signals (QuerySet.update,
+raw SQL) unless their code calls `public_side_changed()`.
 """
 
 import datetime
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Func, IntegerField, QuerySet, Subquery
@@ -191,8 +193,10 @@ WATCHED = (
 
 
 def watch_public_rows() -> None:
-    """Forget the summary whenever a row it reads is saved or deleted (AppConfig.ready)."""
-    for model in WATCHED:
+    """Forget the summary whenever a row it reads is saved or deleted (AppConfig.ready);
+    and the kept pages whenever a user is (pages may show reviewers' names, which the
+    summary does not read)."""
+    for model in (*WATCHED, get_user_model()):
         uid = f"public-side:{model._meta.label}"
         post_save.connect(_forget, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(_forget, sender=model, dispatch_uid=f"{uid}:delete")
@@ -201,11 +205,13 @@ def watch_public_rows() -> None:
 def _kept_desk_with_public_summary() -> Desk:
     # The generation is read before the summary's query, so a change committed after that
     # read leaves this summary under a generation already replaced.
-    key = f"public-side:summary:{_cache_get(GENERATION_KEY)}"
+    generation = _cache_get(GENERATION_KEY)
+    key = f"public-side:summary:{generation}"
     desk = _cache_get(key)
     if desk is None:
         desk = _desk_with_public_summary()
         _cache_set(key, desk, _stamp_timeout())
+    desk.generation = generation
     return desk
 
 
@@ -222,13 +228,16 @@ def public_stamp(request: HttpRequest) -> Stamp | None:
 
 
 def _kept_answer(view, request: HttpRequest, stamp: Stamp, *args, **kwargs) -> HttpResponse:
-    """The view's answer, kept under the stamp's ETag and the absolute address asked (the
-    public side's answers depend on nothing else): any public change moves the ETag, so
-    a kept answer is never served after one."""
+    """The view's answer, kept under the generation, the stamp's ETag and the absolute
+    address asked (the public side's answers depend on nothing else): any save of a row a
+    page shows draws a new generation, and a change no signal reported moves the ETag
+    once the summary is read again, so a kept answer is not served after either."""
     if request.method != "GET":
         return view(request, *args, **kwargs)
+    generation = public_desk(request).generation
     address = request.build_absolute_uri()
-    key = "public-side:page:" + hashlib.sha256(f"{stamp.etag} {address}".encode()).hexdigest()
+    signature = f"{generation} {stamp.etag} {address}"
+    key = "public-side:page:" + hashlib.sha256(signature.encode()).hexdigest()
     kept = _cache_get(key)
     if kept is not None:
         status, headers, content = kept

@@ -241,3 +241,15 @@ def test_long_answers_are_not_kept(client, claim, monkeypatch, django_assert_max
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     assert queries  # computed again, not read from the cache
+
+
+def test_a_renamed_reviewer_shows_at_once_on_kept_pages(client, claim):
+    """Reviewer names (when the desk shows them) are not in the stamp: renaming a user
+    still forgets the kept pages."""
+    Desk.objects.update_or_create(pk=1, defaults={"show_reviewer_names": True})
+    url = reverse("public:fact_check", args=[claim.pk])
+    client.get(url)
+    author = claim.verdicts.get().author
+    author.first_name, author.last_name = "Renamed", "Reviewer"
+    author.save()
+    assert "Renamed Reviewer" in client.get(url).content.decode()
