@@ -197,7 +197,13 @@ class SourceAdmin(PlainCheckboxMixin, CsvAdminMixin, SimpleHistoryAdmin):
     actions = ["merge_duplicates", "fetch_again", "confirm_site_name", "export_selected"]
 
     class Media:  # the publisher filter's autocomplete, as the source form's
-        css = {"screen": ["admin/css/vendor/select2/select2.min.css", "admin/css/autocomplete.css"]}
+        css = {
+            "screen": [
+                "admin/css/vendor/select2/select2.min.css",
+                "admin/css/autocomplete.css",
+                "claims/admin-publisher-filter.css",
+            ]
+        }
         js = [
             "admin/js/vendor/jquery/jquery.min.js",
             "admin/js/vendor/select2/select2.full.min.js",
