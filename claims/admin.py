@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import workflow
+from claims.admin_lists import ChosenPublisherFilter, PlainCheckboxMixin
 from claims.models import (
     Article,
     Citation,
@@ -167,28 +168,8 @@ class SourceAliasInline(admin.TabularInline):
         return False
 
 
-class ChosenPublisherFilter(admin.SimpleListFilter):
-    """The sources of one publisher (`?publisher=ID`, as a publisher's source count links),
-    without listing every publisher of the library in the sidebar: only the chosen one."""
-
-    title = "publisher"
-    parameter_name = "publisher"
-
-    def lookups(self, request, model_admin):
-        chosen = self.value()
-        if not chosen or not chosen.isdigit():
-            return []
-        return list(Publisher.objects.filter(pk=chosen).values_list("pk", "name"))
-
-    def queryset(self, request, queryset):
-        chosen = self.value()
-        if chosen and chosen.isdigit():
-            return queryset.filter(publisher_id=chosen)
-        return queryset
-
-
 @admin.register(Source)
-class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(PlainCheckboxMixin, CsvAdminMixin, SimpleHistoryAdmin):
     csv_export = staticmethod(csv_format.export_sources)
     csv_kind = "sources"
     csv_columns = csv_format.SOURCE_COLUMNS
@@ -197,6 +178,7 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     # of the matching sources per page): the publisher is searched by name instead.
     list_filter = ["kind", "publisher__reliability", ChosenPublisherFilter, "published_on"]
     list_select_related = ["publisher"]
+    list_per_page = 50  # a search of a 100,000-source library: rendering rows is the cost
     search_fields = ["title", "url", "author"]  # and the publisher's name: get_search_results
     show_full_result_count = False
     autocomplete_fields = ["publisher"]
@@ -213,6 +195,22 @@ class SourceAdmin(CsvAdminMixin, SimpleHistoryAdmin):
     exclude = ["page_text"]
     inlines = [SourceAliasInline]
     actions = ["merge_duplicates", "fetch_again", "confirm_site_name", "export_selected"]
+
+    class Media:  # the publisher filter's autocomplete, as the source form's
+        css = {
+            "screen": [
+                "admin/css/vendor/select2/select2.min.css",
+                "admin/css/autocomplete.css",
+                "claims/admin-publisher-filter.css",
+            ]
+        }
+        js = [
+            "admin/js/vendor/jquery/jquery.min.js",
+            "admin/js/vendor/select2/select2.full.min.js",
+            "admin/js/jquery.init.js",
+            "admin/js/autocomplete.js",
+            "claims/admin-publisher-filter.js",
+        ]
 
     @admin.action(description="File the selected sources under the publisher their page names")
     def confirm_site_name(self, request, queryset):

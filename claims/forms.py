@@ -340,10 +340,24 @@ class ClaimFilterForm(forms.Form):
         }
 
 
+class ChoicesReadOnce(forms.models.ModelChoiceIterator):
+    """The rows read once per form: a Select is asked for its choices more than once as
+    it renders, each a query otherwise."""
+
+    def __iter__(self):
+        if not hasattr(self, "_read"):
+            self._read = list(super().__iter__())
+        yield from self._read
+
+
+class ModelChoiceFieldReadOnce(forms.ModelChoiceField):
+    iterator = ChoicesReadOnce
+
+
 class AssignForm(DeskForm):
     id_prefix = "assign"
 
-    assignee = forms.ModelChoiceField(queryset=None, label="Assign to", empty_label=None)
+    assignee = ModelChoiceFieldReadOnce(queryset=None, label="Assign to", empty_label=None)
 
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 
 from claims import demo
 from claims.models import RatingScale
@@ -40,6 +41,13 @@ def admin_user(db):
 def reviewer_client(client, reviewer):
     client.force_login(reviewer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the public summary and kept pages of an earlier
+    test's rolled-back rows must not answer for this one's."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -12,20 +12,41 @@ by a client holding its old ETag, because the stamp moved too.
 Only public rows count: a draft, a submitted correction or an unpublished claim changes
 nothing here, so polling the public side reveals nothing about the desk's work. While
 nothing is published there is no stamp, hence no validators.
+
+The summary is a large aggregate (tens of milliseconds on a big desk), so it is kept in
+the cache, and each full answer is kept there too under the generation (below), the
+stamp's ETag and the address asked: a repeated request costs three cache reads and no
+query. Saving or deleting any row a public page shows (signals, `watch_public_rows`)
+forgets the summary and the kept answers at once and again when the transaction commits,
+by drawing a new "generation" that their keys carry; a summary computed from rows read
+before the commit is thus stored under a generation no one asks for any more. With a
+shared cache (Redis, REDIS_URL) this holds across processes; with each process's own
+memory cache, other processes see a change within PUBLIC_STAMP_TIMEOUT seconds (a
+setting, 10 by default), which also bounds changes made without signals (QuerySet.update,
+raw SQL) unless their code calls `public_side_changed()`.
 """
 
 import datetime
 import hashlib
+import logging
+import secrets
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Func, IntegerField, QuerySet, Subquery
-from django.http import HttpRequest
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from claims.models import (
+    ArchivedPage,
     Article,
+    ArticleVersion,
     Citation,
     Claim,
     Desk,
@@ -110,16 +131,130 @@ def _stamp(desk: Desk) -> Stamp | None:
     )
 
 
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "public-side:generation"
+PAGE_TIMEOUT = 300  # seconds; a page's key holds the stamp's ETag, so it is never stale
+# Larger answers (long API pages) are computed each time: with each process's own memory
+# cache (300 entries at most) a process then keeps under 40 MB of pages.
+PAGE_MAX_BYTES = 128 * 1024
+
+
+def _stamp_timeout() -> int:
+    """How long a summary is kept (seconds): the bound on changes no signal reports, and
+    across processes without a shared cache."""
+    return getattr(settings, "PUBLIC_STAMP_TIMEOUT", 10)
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception as error:  # each backend raises its own; a page is still answered
+        logger.warning("Public side: the cache did not answer: %s", error)
+        return None
+
+
+def _cache_set(key: str, value, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception as error:
+        logger.warning("Public side: the cache did not answer: %s", error)
+
+
+def _new_generation() -> None:
+    _cache_set(GENERATION_KEY, secrets.token_hex(8), None)
+
+
+def public_side_changed() -> None:
+    """Forget the public summary (and so every kept page): now, and again when the current
+    transaction commits, so that no summary read before the commit outlives it."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _forget(sender, **kwargs) -> None:
+    public_side_changed()
+
+
+# Every model the summary or a public page reads.
+WATCHED = (
+    Article,
+    ArticleVersion,
+    ArchivedPage,
+    Citation,
+    Claim,
+    Desk,
+    Publisher,
+    Rating,
+    RatingScale,
+    Source,
+    Verdict,
+)
+
+
+def watch_public_rows() -> None:
+    """Forget the summary whenever a row it reads is saved or deleted (AppConfig.ready);
+    and the kept pages whenever a user is (pages may show reviewers' names, which the
+    summary does not read)."""
+    for model in (*WATCHED, get_user_model()):
+        uid = f"public-side:{model._meta.label}"
+        post_save.connect(_forget, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(_forget, sender=model, dispatch_uid=f"{uid}:delete")
+
+
+def _kept_desk_with_public_summary() -> Desk:
+    # The generation is read before the summary's query, so a change committed after that
+    # read leaves this summary under a generation already replaced.
+    generation = _cache_get(GENERATION_KEY)
+    key = f"public-side:summary:{generation}"
+    desk = _cache_get(key)
+    if desk is None:
+        desk = _desk_with_public_summary()
+        _cache_set(key, desk, _stamp_timeout())
+    desk.generation = generation
+    return desk
+
+
 def public_desk(request: HttpRequest) -> Desk:
     """The desk's settings, read once per request together with the public stamp."""
     if not hasattr(request, "_public_desk"):
-        request._public_desk = _desk_with_public_summary()
+        request._public_desk = _kept_desk_with_public_summary()
     return request._public_desk
 
 
 def public_stamp(request: HttpRequest) -> Stamp | None:
     """The desk's public freshness stamp, or None while nothing is published."""
     return _stamp(public_desk(request))
+
+
+def _kept_answer(view, request: HttpRequest, stamp: Stamp, *args, **kwargs) -> HttpResponse:
+    """The view's answer, kept under the generation, the stamp's ETag and the absolute
+    address asked (the public side's answers depend on nothing else): any save of a row a
+    page shows draws a new generation, and a change no signal reported moves the ETag
+    once the summary is read again, so a kept answer is not served after either."""
+    if request.method != "GET":
+        return view(request, *args, **kwargs)
+    generation = public_desk(request).generation
+    address = request.build_absolute_uri()
+    signature = f"{generation} {stamp.etag} {address}"
+    key = "public-side:page:" + hashlib.sha256(signature.encode()).hexdigest()
+    kept = _cache_get(key)
+    if kept is not None:
+        status, headers, content = kept
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response.headers[name] = value
+        return response
+    response = view(request, *args, **kwargs)
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and len(response.content) <= PAGE_MAX_BYTES
+    ):
+        kept = (response.status_code, list(response.headers.items()), response.content)
+        _cache_set(key, kept, PAGE_TIMEOUT)
+    return response
 
 
 def answers_conditional_gets(view):
@@ -134,7 +269,7 @@ def answers_conditional_gets(view):
         last_modified = int(stamp.last_modified.timestamp())
         response = get_conditional_response(request, etag=stamp.etag, last_modified=last_modified)
         if response is None:
-            response = view(request, *args, **kwargs)
+            response = _kept_answer(view, request, stamp, *args, **kwargs)
         if response.status_code in (200, 304):
             response.headers["ETag"] = stamp.etag
             response.headers["Last-Modified"] = http_date(last_modified)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Length
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, render
@@ -50,8 +50,12 @@ def is_public(claim: Claim) -> bool:
     return claim.status == ClaimStatus.PUBLISHED and claim.first_published_at is not None
 
 
-def with_fact_check_data(claims: QuerySet[Claim], *, citations: bool = True) -> QuerySet[Claim]:
-    """Load what a fact-check shows, in a fixed number of queries."""
+def with_fact_check_data(
+    claims: QuerySet[Claim], *, citations: bool = True, with_article_length: bool = True
+) -> QuerySet[Claim]:
+    """Load what a fact-check shows, in a fixed number of queries. Lists without
+    citations (the index, the feeds) show no context, so they count no article's length;
+    a caller that counted it already says so with `with_article_length=False`."""
     verdicts = (
         Verdict.objects.published()
         .select_related("rating__scale", "author", "approved_by")
@@ -76,13 +80,17 @@ def with_fact_check_data(claims: QuerySet[Claim], *, citations: bool = True) -> 
             ),
         ]
     # The article is shown by its title and address, never its body (up to a megabyte).
-    return (
-        claims.select_related("article__publisher")
-        .defer("article__body")
-        # Whether the article goes on after the quote's context, without reading it.
-        .annotate(article_length=Length("article__body"))
-        .prefetch_related(*lookups)
-    )
+    claims = claims.select_related("article__publisher").defer("article__body")
+    if citations and with_article_length:
+        # Whether the article goes on after the quote's context, without reading it. A
+        # subquery rather than a join's Length: PostgreSQL then counts it after sorting
+        # and limiting, for the rows shown only (each count decompresses a whole body).
+        claims = claims.annotate(
+            article_length=Subquery(
+                Article.objects.filter(pk=OuterRef("article_id")).values(length=Length("body"))
+            )
+        )
+    return claims.prefetch_related(*lookups)
 
 
 def desk_organisation(request: HttpRequest | None = None) -> Organisation:
@@ -227,10 +235,19 @@ def index(request: HttpRequest):
 @answers_conditional_gets
 def article_report(request: HttpRequest, article_id: int):
     """An article's published fact-checks with their verdicts, reasoning and sources."""
-    article = get_object_or_404(Article.objects.select_related("publisher"), pk=article_id)
-    claims = list(
-        with_fact_check_data(published_claims().filter(article=article).order_by("start", "end"))
+    # The body's length counted once, not once per claim.
+    article = get_object_or_404(
+        Article.objects.select_related("publisher").defer("body").annotate(length=Length("body")),
+        pk=article_id,
     )
+    claims = list(
+        with_fact_check_data(
+            published_claims().filter(article=article).order_by("start", "end"),
+            with_article_length=False,
+        )
+    )
+    for claim in claims:
+        claim.article_length = article.length
     if not claims:
         # The desk's work on an article stays private until something is published.
         raise Http404("No published fact-checks for this article.")

@@ -64,6 +64,11 @@ def _words_indexed(query: str, fields: list[str]) -> Q:
     return substrings & words_filter(query, *fields)
 
 
+# What a list of library sources shows (title or host, publisher, kind, date): never a
+# fetched page's whole text.
+LISTED_SOURCE_FIELDS = ("url", "title", "kind", "published_on", "publisher__name")
+
+
 def sources_matching(queryset, query: str, *, fields=("title", "url")):
     """The sources of `queryset` whose `fields` or publisher's name contain `query`.
 

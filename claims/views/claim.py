@@ -29,7 +29,7 @@ from claims.models import (
 )
 from claims.permissions import can_comment, is_reviewer
 from claims.sources.canonical import UnsafeURL
-from claims.sources.library import sources_matching
+from claims.sources.library import LISTED_SOURCE_FIELDS, sources_matching
 from claims.sources.tasks import queue_refresh
 from claims.views.panel import (
     SECTIONS,
@@ -242,19 +242,22 @@ def citations_copy(request: HtmxHttpRequest, article_id: int, claim_id: int, ear
 def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
     """Library sources matching what the reviewer types (whole words of the title or the
     publisher, or part of the URL), to pick one to cite."""
-    claim = claim_or_404(request, article_id, claim_id)
+    # Asked at each keystroke: the claim only has to exist (the results show nothing of it).
+    if not Claim.objects.filter(pk=claim_id, article_id=article_id).exists():
+        raise Http404("No such claim.")
     query = request.GET.get("source_q", "").strip()[:200]
     sources = []
     if len(query) >= 2:
         sources = list(
             sources_matching(Source.objects.all(), query)
             .select_related("publisher")
+            .only(*LISTED_SOURCE_FIELDS)
             .order_by("-published_on", "title")[:8]
         )
     return render(
         request,
         "claims/claim_panel.html#source-results",
-        {"claim": claim, "sources": sources, "source_q": query},
+        {"sources": sources, "source_q": query},
     )
 
 

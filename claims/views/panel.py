@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Exists
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import push_url, reswap, retarget
@@ -55,6 +55,8 @@ def claim_or_404(request, article_id: int, claim_id: int) -> Claim:
         claims = claims.defer("article__body")
     else:
         claims = claims.select_related("article__archived_page")
+    # The desk's one setting the workflow steps depend on, read with the claim.
+    claims = claims.annotate(cross_checking_on=Exists(Desk.objects.filter(cross_checking=True)))
     return get_object_or_404(
         claims.with_current_verdict(request.user), pk=claim_id, article_id=article_id
     )
@@ -84,7 +86,9 @@ class Panel:
 
     @cached_property
     def transitions(self) -> set[str]:
-        return workflow.available_transitions(self.user, self.claim, self.verdicts, Desk.current())
+        on = getattr(self.claim, "cross_checking_on", None)
+        desk = Desk.current() if on is None else Desk(cross_checking=on)
+        return workflow.available_transitions(self.user, self.claim, self.verdicts, desk)
 
     @cached_property
     def blind(self) -> bool:

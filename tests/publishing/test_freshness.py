@@ -1,14 +1,20 @@
 """One freshness stamp for the public side: every public page, feed and anonymous API
 answer carries the same ETag and Last-Modified, moved by any public change and by nothing
-unpublished; an unchanged resource is a 304 for one query."""
+unpublished; an unchanged resource is a 304 without a query. The stamp and every full
+answer are kept in the cache: a kept page is never served once something public changed."""
 
 import datetime
+import time
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import workflow
-from claims.models import Citation, Desk, Publisher, Verdict
+from claims.models import Citation, Claim, ClaimStatus, Desk, Publisher, Verdict
+from claims.publishing import freshness
 from claims.publishing.api import issue_token
 from tests.factories import (
     ArticleFactory,
@@ -17,7 +23,7 @@ from tests.factories import (
     UserFactory,
     default_rating,
 )
-from tests.publishing.test_public import NOW, SECRET, published_claim
+from tests.publishing.test_public import NOW, SECRET, publish, published_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +125,131 @@ def test_a_public_change_moves_the_stamp(client, claim, change):
         assert response.status_code == 200, (change, url)
 
 
-def test_a_304_costs_one_query(client, claim, django_assert_num_queries):
+def test_a_304_costs_no_query(client, claim, django_assert_num_queries):
+    """The stamp is kept in the cache: a current client's request reads no row."""
     Desk.current()
     for url in public_urls(claim):
         etag = client.get(url)["ETag"]
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(0):
             assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+
+# Kept summaries and pages ---------------------------------------------------------------
+
+
+def kept_urls(claim) -> list[str]:
+    return [
+        reverse("public:index"),
+        reverse("public:fact_check", args=[claim.pk]),
+        reverse("public:article_report", args=[claim.article_id]),
+        reverse("public:feed_atom"),
+        "/api/claims",
+    ]
+
+
+def test_a_publication_shows_at_once_on_kept_pages(client, claim):
+    """Pages asked before a claim is published show it on the next request."""
+    for url in kept_urls(claim):
+        client.get(url)
+    other = ClaimFactory(
+        article=claim.article, start=12, end=20, statement="Hamas fighters used its arms."
+    )
+    publish(other)
+    for url in kept_urls(claim):
+        if url == reverse("public:fact_check", args=[claim.pk]):
+            url = reverse("public:fact_check", args=[other.pk])
+        assert "Hamas fighters used its arms." in client.get(url).content.decode(), url
+
+
+def test_a_withdrawn_claim_leaves_kept_pages_at_once(client, claim):
+    """A claim taken off the public side is gone from pages asked just before."""
+    for url in kept_urls(claim):
+        assert claim.statement in client.get(url).content.decode(), url
+    claim.status = ClaimStatus.RESEARCHING
+    claim.save()
+    assert client.get(reverse("public:fact_check", args=[claim.pk])).status_code == 404
+    assert client.get(reverse("public:article_report", args=[claim.article_id])).status_code == 404
+    for url in (reverse("public:index"), reverse("public:feed_atom"), "/api/claims"):
+        assert claim.statement not in client.get(url).content.decode(), url
+
+
+def test_a_correction_shows_at_once_on_kept_pages(client, claim):
+    url = reverse("public:fact_check", args=[claim.pk])
+    assert "Corrected" not in client.get(url).content.decode()
+    publish(claim, rating="true", correction_note="The estimate was revised.")
+    html = client.get(url).content.decode()
+    assert "The estimate was revised." in html
+    assert "Corrected" in client.get(reverse("public:index")).content.decode()
+
+
+def test_a_change_forgets_the_summary_again_when_it_commits(
+    client, claim, django_capture_on_commit_callbacks
+):
+    """A summary read from the rows before the commit is stored under a generation that
+    the commit replaces, so no later request reads it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        claim.statement = "Changed inside the transaction."
+        claim.save()
+        during = cache.get(freshness.GENERATION_KEY)
+    assert cache.get(freshness.GENERATION_KEY) != during
+
+
+def test_a_change_no_signal_reports_shows_within_the_stamp_timeout(client, claim, monkeypatch):
+    """A bulk update sends no signal: the kept summary goes stale for PUBLIC_STAMP_TIMEOUT
+    seconds at most."""
+    url = reverse("public:fact_check", args=[claim.pk])
+    client.get(url)
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.RESEARCHING)
+    assert client.get(url).status_code == 200  # the kept page, for now
+    later = time.time() + freshness._stamp_timeout() + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.get(url).status_code == 404
+
+
+def test_kept_pages_are_kept_per_address(client, claim, settings):
+    """Absolute links follow the host asked: each host has its own kept page."""
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    url = reverse("public:fact_check", args=[claim.pk])
+    assert "http://one.example/" in client.get(url, HTTP_HOST="one.example").content.decode()
+    html = client.get(url, HTTP_HOST="two.example").content.decode()
+    assert "http://two.example/" in html
+    assert "one.example" not in html
+
+
+def test_public_pages_answer_when_the_cache_does_not(client, claim, monkeypatch):
+    class Unreachable:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("no cache")
+
+        set = get
+
+    monkeypatch.setattr(freshness, "cache", Unreachable())
+    response = client.get(reverse("public:fact_check", args=[claim.pk]))
+    assert response.status_code == 200
+    assert claim.statement in response.content.decode()
+
+
+def test_long_answers_are_not_kept(client, claim, monkeypatch, django_assert_max_num_queries):
+    """An answer longer than PAGE_MAX_BYTES is computed again (memory stays bounded)."""
+    url = reverse("public:fact_check", args=[claim.pk])
+    client.get(url)
+    with django_assert_max_num_queries(0):
+        client.get(url)
+    monkeypatch.setattr(freshness, "PAGE_MAX_BYTES", 100)
+    cache.clear()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert queries  # computed again, not read from the cache
+
+
+def test_a_renamed_reviewer_shows_at_once_on_kept_pages(client, claim):
+    """Reviewer names (when the desk shows them) are not in the stamp: renaming a user
+    still forgets the kept pages."""
+    Desk.objects.update_or_create(pk=1, defaults={"show_reviewer_names": True})
+    url = reverse("public:fact_check", args=[claim.pk])
+    client.get(url)
+    author = claim.verdicts.get().author
+    author.first_name, author.last_name = "Renamed", "Reviewer"
+    author.save()
+    assert "Renamed Reviewer" in client.get(url).content.decode()

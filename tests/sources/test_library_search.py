@@ -2,13 +2,15 @@
 from trigram indexes on PostgreSQL; and the admin's source list at any library size."""
 
 import pytest
+from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from claims.admin import SourceAdmin
 from claims.models import Source
 from claims.sources.library import sources_matching
-from tests.factories import PublisherFactory, SourceFactory
+from tests.factories import ClaimFactory, PublisherFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 POSTGRESQL = connection.vendor == "postgresql"
@@ -45,6 +47,26 @@ def test_the_search_asks_the_publishers_first_then_the_sources_alone(library):
     assert "claims_publisher" not in sources
 
 
+def test_the_library_search_reads_no_page_text_nor_the_claim(reviewer_client, library):
+    """Asked at each keystroke when citing: the matching sources' listed fields only (never
+    a fetched page's whole text) and only whether the claim exists, in four queries."""
+    claim = ClaimFactory()
+    Source.objects.update(page_text="The whole fetched page. " * 1000)
+    url = reverse("claims:source_search", args=[claim.article_id, claim.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = reviewer_client.get(
+            url, {"source_q": "ceasefire"}, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
+    assert "Ceasefire talks resume" in response.content.decode()
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [query for query in sql if "page_text" in query]
+    assert not [query for query in sql if "claims_verdict" in query]
+    assert len(sql) == 5  # session, user, the claim's existence, publishers, sources
+    missing = reverse("claims:source_search", args=[claim.article_id + 1, claim.pk])
+    assert reviewer_client.get(missing, {"source_q": "ceasefire"}).status_code == 404
+
+
 @pytest.mark.skipif(not POSTGRESQL, reason="the trigram indexes are PostgreSQL's")
 def test_postgresql_searches_sources_from_the_trigram_indexes(library):
     """The plan of the sources' query names the trigram indexes of migration 0016, with
@@ -72,7 +94,8 @@ def test_admin_source_list_costs_the_same_at_any_size(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("admin:claims_source_changelist"), {"q": "ceasefire"})
     assert response.status_code == 200
-    assert response.content.decode().count('class="field-title"') == sources
+    shown = min(sources, SourceAdmin.list_per_page)  # 50 a page
+    assert response.content.decode().count('class="field-title"') == shown
     sql = [query["sql"] for query in queries.captured_queries]
     counts = [query for query in sql if query.upper().startswith("SELECT COUNT(")]
     assert len(counts) == 1
@@ -92,3 +115,42 @@ def test_admin_source_list_filters_by_the_chosen_publisher_only(client, admin_us
     assert f"?publisher={chosen.pk}" in filtered
     assert filtered.count('class="field-title"') == 1
     assert "Other" in filtered
+
+
+def test_admin_action_checkboxes_are_the_widgets_markup(client, admin_user, library):
+    """The source list's checkboxes, written without the widget's template, are what the
+    widget renders (the admin's actions script and tests rely on them)."""
+    source = library["title"]
+    model_admin = SourceAdmin(Source, admin.site)
+    assert model_admin.action_checkbox(source) == admin.ModelAdmin.action_checkbox(
+        model_admin, source
+    )
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:claims_source_changelist")).content.decode()
+    assert f'name="_selected_action" value="{source.pk}" class="action-select"' in page
+
+
+def test_admin_publisher_filter_is_an_autocomplete(client, admin_user, library):
+    """The source list's publisher filter is a search box served by the admin's
+    autocomplete (publishers by name), not a list of every publisher; a chosen publisher
+    stays selected and the search and other filters are kept beside it."""
+    client.force_login(admin_user)
+    url = reverse("admin:claims_source_changelist")
+    chosen = library["publisher"].publisher
+    PublisherFactory.create_batch(5)
+    page = client.get(url).content.decode()
+    assert 'class="admin-autocomplete"' in page
+    assert 'data-field-name="publisher"' in page
+    assert "claims/admin-publisher-filter" in page
+    assert f'<option value="{chosen.pk}"' not in page
+    filtered = client.get(url, {"publisher": chosen.pk, "q": "other", "kind": "news"})
+    html = filtered.content.decode()
+    assert f'<option value="{chosen.pk}" selected>{chosen.name}</option>' in html
+    assert '<input type="hidden" name="q" value="other">' in html
+    assert '<input type="hidden" name="kind" value="news">' in html
+    assert '<a href="?kind=news&amp;q=other">All publishers</a>' in html
+    suggestions = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "claims", "model_name": "source", "field_name": "publisher", "term": "reut"},
+    ).json()
+    assert [row["text"] for row in suggestions["results"]] == ["Reuters"]

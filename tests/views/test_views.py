@@ -13,8 +13,8 @@ ARTICLE_LIST_QUERIES = 7
 ARTICLE_DETAIL_QUERIES = 9
 # The claim's URL: the workspace with the panel open (it was 18), or the panel alone for
 # htmx (it was 16): history and "checked before" now load when opened.
-CLAIM_DETAIL_QUERIES = 13  # the panel (8), the workspace (totals, windows)
-CLAIM_PANEL_QUERIES = 10
+CLAIM_DETAIL_QUERIES = 12  # the panel (9), the workspace (totals, windows)
+CLAIM_PANEL_QUERIES = 9
 
 
 @pytest.mark.parametrize(
