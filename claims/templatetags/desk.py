@@ -46,6 +46,14 @@ def claim_row(claim, selected=None, oob=False) -> str:
 
 
 @register.simple_tag
+def claim_rows(claims, selected=None) -> str:
+    """A window's rows of the workspace list, in one call (claims.views.rows)."""
+    selected_pk = getattr(selected, "pk", None)
+    html = "".join(rows.claim_row(claim, selected_pk=selected_pk) for claim in claims)
+    return mark_safe(html)  # noqa: S308
+
+
+@register.simple_tag
 def marked_text(text_window, selected=None) -> str:
     """A window of the article text with its claims marked (escaped in claims.views.rows)."""
     selected_pk = getattr(selected, "pk", None)

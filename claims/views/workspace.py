@@ -1,12 +1,17 @@
 """The workspace: an article's text with its claims marked, the claim list and its
 filters, and actions on ticked claims."""
 
+import functools
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -98,11 +103,27 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
         "filter_query": _filter_query(request),
         "filter_form": filter_form,
         "create_form": ClaimCreateForm(),
+        "blank_claim_fields": blank_claim_fields(),
         "is_filtered": is_filtered,
         "page_check": last_check(article),
         "may_revise": can_revise_article(request.user),
         **_totals(article, claims_here, listed, is_filtered),
     }
+
+
+def _render_blank_claim_fields() -> str:
+    context = {"create_form": ClaimCreateForm()}
+    return mark_safe(render_to_string("claims/article_detail.html#claim-fields", context))  # noqa: S308
+
+
+_blank_claim_fields_once = functools.cache(_render_blank_claim_fields)
+
+
+def blank_claim_fields() -> str:
+    """The "Add a claim" form's fields, empty: the same on every page, rendered once per
+    process (with DEBUG on, on every page, so template edits show; a page with the form's
+    errors renders its own)."""
+    return _render_blank_claim_fields() if settings.DEBUG else _blank_claim_fields_once()
 
 
 def _filter_query(request) -> str:
