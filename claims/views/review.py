@@ -1,8 +1,13 @@
 """The workflow's steps, the editor's review page and My work."""
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -97,36 +102,77 @@ def review_page(
     )
 
 
+@dataclass
+class StatusGroup:
+    label: str
+    status: str
+    total: int
+    claims: list = field(default_factory=list)
+
+
+MY_WORK_SHOWN = 50  # per status on My work; "Show all" pages through the rest
+MY_WORK_PAGE = 200
+
+
 @require_GET
 @login_required
 def my_work(request):
-    """Claims assigned to me by status, verdicts waiting for my review, and returns."""
+    """Claims assigned to me by status (the 50 most recently changed of each, or one status
+    page by page), verdicts waiting for my review, and returns: bounded at any size."""
     user = request.user
-    assigned = list(
+    mine = (
         Claim.objects.filter(assignee=user)
         .exclude(status__in=[ClaimStatus.PUBLISHED, ClaimStatus.DISMISSED])
         .select_related("article")
         .defer("article__body")  # the article's title is shown, never its text
-        .order_by("status", "-updated_at")
     )
-    by_status = {}
-    for claim in assigned:
-        by_status.setdefault(claim.get_status_display(), []).append(claim)
+    totals = dict(mine.order_by().values_list("status").annotate(n=Count("pk")))
+    only = request.GET.get("status")
+    page = None
+    if only in totals:
+        paginator = Paginator(mine.filter(status=only).order_by("-updated_at", "-pk"), MY_WORK_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+    else:
+        recent = Window(
+            RowNumber(),
+            partition_by=[F("status")],
+            order_by=[F("updated_at").desc(), F("pk").desc()],
+        )
+        rows = list(
+            mine.annotate(place=recent)
+            .filter(place__lte=MY_WORK_SHOWN)
+            .order_by("status", "-updated_at", "-pk")
+        )
+    groups: dict[str, StatusGroup] = {}
+    for claim in rows:
+        label = claim.get_status_display()
+        group = groups.setdefault(label, StatusGroup(label, claim.status, totals[claim.status]))
+        group.claims.append(claim)
+    by_status = {label: group.claims for label, group in groups.items()}
     # The badge of the My work link counts the same rows: researching claims and these.
     waiting = list(
         Verdict.objects.awaiting(user)
         .select_related("claim__article", "author")
         .defer("claim__article__body")
-        .order_by("submitted_at")
+        .order_by("submitted_at")[: MY_WORK_SHOWN + 1]
     )
+    waiting_total = len(waiting)
+    if waiting_total > MY_WORK_SHOWN:
+        waiting, waiting_total = waiting[:MY_WORK_SHOWN], Verdict.objects.awaiting(user).count()
     returned = list(
         Verdict.objects.filter(author=user, state=VerdictState.RETURNED)
         .select_related("claim__article", "rating")
         .defer("claim__article__body")
         .order_by("-updated_at")[:20]
     )
-    return render(
-        request,
-        "claims/my_work.html",
-        {"by_status": by_status, "waiting": waiting, "returned": returned},
-    )
+    context = {
+        "by_status": by_status,
+        "groups": list(groups.values()),
+        "page": page,
+        "shown": MY_WORK_SHOWN,
+        "waiting": waiting,
+        "waiting_total": waiting_total,
+        "returned": returned,
+    }
+    return render(request, "claims/my_work.html", context)

@@ -112,3 +112,43 @@ def test_the_badge_costs_one_query(client, desk_at_work, django_assert_num_queri
         user.get_all_permissions()
         with django_assert_num_queries(1):
             assert work_count(user) >= 0
+
+
+def test_my_work_is_bounded_and_pages_through_a_status(
+    reviewer_client, reviewer, django_assert_max_num_queries, monkeypatch
+):
+    """With 130 claims researched, My work lists the 50 most recently changed, says how
+    many there are, and "Show all" pages through every one of them exactly once."""
+    from claims.models import Claim, ClaimStatus
+    from claims.views.review import MY_WORK_SHOWN
+
+    monkeypatch.setattr("claims.views.review.MY_WORK_PAGE", 40)
+    from tests.factories import article_with_claims
+
+    article = article_with_claims(130)
+    Claim.objects.filter(article=article).update(status=ClaimStatus.RESEARCHING, assignee=reviewer)
+    with django_assert_max_num_queries(10):
+        response = reviewer_client.get(reverse("claims:my_work"))
+    html = response.content.decode()
+    assert len(response.context["by_status"]["Researching"]) == MY_WORK_SHOWN
+    assert 'Researching <span class="count">130</span>' in html
+    assert "?status=researching" in html
+    seen, page = [], 1
+    while True:
+        response = reviewer_client.get(
+            reverse("claims:my_work"), {"status": "researching", "page": page}
+        )
+        seen += [claim.pk for claim in response.context["by_status"]["Researching"]]
+        if not response.context["page"].has_next():
+            break
+        page += 1
+    assert page == 4
+    assert sorted(seen) == sorted(
+        Claim.objects.filter(article=article).values_list("pk", flat=True)
+    )
+
+
+def test_my_work_ignores_an_unknown_status(reviewer_client):
+    response = reviewer_client.get(reverse("claims:my_work"), {"status": "<script>", "page": "x"})
+    assert response.status_code == 200
+    assert response.context["page"] is None
