@@ -4,6 +4,7 @@ Defaults are safe for production (DEBUG off, a secret key required); `make run` 
 DEBUG on for local use. See the README for every variable.
 """
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -182,7 +183,15 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "staticfiles")
 # With DEBUG off, WhiteNoise serves what collectstatic wrote: compressed, and under names
 # that carry a hash of the content, so browsers may keep them for ever.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The desk's archived pages. FILE_STORAGE_BACKEND names another Django storage (for
+    # example django-storages' S3 backend, installed beside the desk) with its options as
+    # JSON in FILE_STORAGE_OPTIONS, so that several machines share the archive.
+    "default": {
+        "BACKEND": os.environ.get(
+            "FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("FILE_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -185,3 +185,18 @@ def test_the_wsgi_entry_point_refuses_a_missing_or_weak_key(key, message):
     result = run_python("import factcheck.wsgi", env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_archived_pages_go_to_the_storage_the_environment_names():
+    """The archive is the file system by default; FILE_STORAGE_BACKEND and its JSON options
+    name a shared one (an object store) for several machines."""
+    default = settings_with()["STORAGES"]["default"]
+    assert default == {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {}}
+    shared = settings_with(
+        FILE_STORAGE_BACKEND="storages.backends.s3.S3Storage",
+        FILE_STORAGE_OPTIONS='{"bucket_name": "desk-archive"}',
+    )["STORAGES"]["default"]
+    assert shared == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "desk-archive"},
+    }
