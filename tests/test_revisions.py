@@ -78,6 +78,17 @@ def test_a_claim_whose_paragraph_was_deleted_is_flagged(article):
     assert claim.is_orphaned
 
 
+def test_a_claim_edited_while_another_paragraph_moved_past_it_is_edited_not_deleted(article):
+    """The paragraph diff deletes an edited paragraph that another moved past; a similar
+    paragraph in the new text makes it edited. Only a paragraph with none is removed."""
+    edited = claim_on(article, "one million rounds")
+    park = claim_on(article, "Park said the figure was far too low.")
+    lines = FIRST.split("\n")
+    new = "\n".join([lines[2], lines[0].replace("one million", "a million")])
+    _, outcomes = revise_article(article, body=new)
+    assert outcomes_by_claim(outcomes) == {edited.pk: Outcome.EDITED, park.pk: Outcome.DELETED}
+
+
 def test_a_quote_now_found_twice_without_telling_context_is_flagged(article):
     """Ambiguous: the words now appear twice and their context matches neither."""
     claim = claim_on(article, "The talks ended on Friday.")
