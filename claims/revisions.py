@@ -123,14 +123,15 @@ def reanchored(old_body: str, new_body: str, claims: list[Claim]) -> list[ClaimO
 
 
 def _removed_paragraphs(before: list[str], after: list[str], opcodes) -> set[int]:
-    """The old paragraphs the diff deletes and no new paragraph resembles: a paragraph
-    edited while another moved past it is deleted by the diff but edited, not removed.
-    Past MAX_PAIRINGS, every deleted paragraph counts as removed."""
-    deleted = [i for tag, i1, i2, _, _ in opcodes if tag == "delete" for i in range(i1, i2)]
+    """The old paragraphs the diff does not keep and no new paragraph resembles, wherever
+    it stands: a paragraph edited while another moved past it is edited, not removed, and
+    one whose place another paragraph took is removed. Past MAX_PAIRINGS pairs, only the
+    paragraphs the diff deletes outright count as removed."""
+    gone = [i for tag, i1, i2, _, _ in opcodes if tag != "equal" for i in range(i1, i2)]
     added = [after[j] for tag, _, _, j1, j2 in opcodes if tag != "equal" for j in range(j1, j2)]
-    if len(deleted) * len(added) > MAX_PAIRINGS:
-        return set(deleted)
-    return {i for i in deleted if not any(_similar(before[i], new) for new in added)}
+    if len(gone) * len(added) > MAX_PAIRINGS:
+        return {i for tag, i1, i2, _, _ in opcodes if tag == "delete" for i in range(i1, i2)}
+    return {i for i in gone if not any(_similar(before[i], new) for new in added)}
 
 
 @transaction.atomic
