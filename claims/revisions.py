@@ -79,13 +79,10 @@ def reanchored(old_body: str, new_body: str, claims: list[Claim]) -> list[ClaimO
     """
     old_hash, new_hash = text_hash(old_body), text_hash(new_body)
     paragraphs = _paragraphs(old_body)
-    opcodes = difflib.SequenceMatcher(
-        None,
-        [old_body[a:b] for a, b in paragraphs],
-        [new_body[a:b] for a, b in _paragraphs(new_body)],
-        autojunk=False,
-    ).get_opcodes()
-    removed = {i for tag, i1, i2, _, _ in opcodes if tag == "delete" for i in range(i1, i2)}
+    before = [old_body[a:b] for a, b in paragraphs]
+    after = [new_body[a:b] for a, b in _paragraphs(new_body)]
+    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    removed = _removed_paragraphs(before, after, opcodes)
 
     outcomes = []
     for claim in claims:
@@ -123,6 +120,18 @@ def reanchored(old_body: str, new_body: str, claims: list[Claim]) -> list[ClaimO
         else o
         for o in outcomes
     ]
+
+
+def _removed_paragraphs(before: list[str], after: list[str], opcodes) -> set[int]:
+    """The old paragraphs the diff does not keep and no new paragraph resembles, wherever
+    it stands: a paragraph edited while another moved past it is edited, not removed, and
+    one whose place another paragraph took is removed. Past MAX_PAIRINGS pairs, only the
+    paragraphs the diff deletes outright count as removed."""
+    gone = [i for tag, i1, i2, _, _ in opcodes if tag != "equal" for i in range(i1, i2)]
+    added = [after[j] for tag, _, _, j1, j2 in opcodes if tag != "equal" for j in range(j1, j2)]
+    if len(gone) * len(added) > MAX_PAIRINGS:
+        return {i for tag, i1, i2, _, _ in opcodes if tag == "delete" for i in range(i1, i2)}
+    return {i for i in gone if not any(_similar(before[i], new) for new in added)}
 
 
 @transaction.atomic

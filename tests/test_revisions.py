@@ -78,6 +78,26 @@ def test_a_claim_whose_paragraph_was_deleted_is_flagged(article):
     assert claim.is_orphaned
 
 
+def test_a_claim_edited_while_another_paragraph_moved_past_it_is_edited_not_deleted(article):
+    """The paragraph diff deletes an edited paragraph that another moved past, and pairs a
+    deleted one with a paragraph that took its place: what a paragraph resembles in the
+    new text decides, edited (a similar one) or removed (none)."""
+    edited = claim_on(article, "one million rounds")
+    park = claim_on(article, "Park said the figure was far too low.")
+    lines = FIRST.split("\n")
+    new = "\n".join([lines[2], lines[0].replace("one million", "a million")])
+    _, outcomes = revise_article(article, body=new)
+    assert outcomes_by_claim(outcomes) == {edited.pk: Outcome.EDITED, park.pk: Outcome.DELETED}
+
+
+def test_a_claim_whose_paragraph_another_took_the_place_of_is_deleted(article):
+    """A paragraph replaced by an unrelated one is removed, as "What changed" shows it."""
+    park = claim_on(article, "Park said the figure was far too low.")
+    new = FIRST.replace("Park said the figure was far too low.", "Kim left for Tokyo at dawn.")
+    _, outcomes = revise_article(article, body=new)
+    assert outcomes_by_claim(outcomes) == {park.pk: Outcome.DELETED}
+
+
 def test_a_quote_now_found_twice_without_telling_context_is_flagged(article):
     """Ambiguous: the words now appear twice and their context matches neither."""
     claim = claim_on(article, "The talks ended on Friday.")
@@ -144,7 +164,7 @@ def test_every_version_is_kept_with_who_and_what(article):
     assert [v.body for v in versions] == [FIRST, FIRST + "\nTwo.", "Park said nothing."]
     assert versions[2].created_by == reviewer
     assert versions[2].claim_outcomes == [
-        {"claim": claim.pk, "outcome": "edited", "quote": "one million rounds"}
+        {"claim": claim.pk, "outcome": "deleted", "quote": "one million rounds"}
     ]
     assert article.body == "Park said nothing."
     assert article.body_hash == versions[2].body_hash
