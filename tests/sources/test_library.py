@@ -1,9 +1,6 @@
 """The source library: pages fetched in the background fill sources in, excerpts are
 verified, duplicates merged and publishers rated, in the domain and in the admin."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -24,6 +21,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.sources.test_extraction import FIXTURES
+from tests.webpages import allow_fetching_it, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -38,35 +36,12 @@ to Russia, the NIS told lawmakers.</p></article></body></html>"""
 PAGES = {"/article": ARTICLE}
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        body = PAGES.get(self.path)
-        if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        data = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
 @pytest.fixture
 def site(settings):
     """A web site on 127.0.0.1 for the fetcher (loopback allowed for the test)."""
-    settings.FETCH_ALLOW_LOOPBACK = True
-    settings.FETCH_TIMEOUT_SECONDS = 5
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    allow_fetching_it(settings)
+    with serving(PAGES) as address:
+        yield address
 
 
 def test_fetch_fills_in_empty_metadata_and_keeps_typed_values(site):

@@ -2,9 +2,6 @@
 linked to a publisher (a domain rule) files a source under it; what a page says about
 itself is kept as a suggestion for an admin to confirm. Merged duplicates keep their URL."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from django.urls import reverse
 
@@ -20,6 +17,7 @@ from tests.factories import (
     PublisherFactory,
     SourceFactory,
 )
+from tests.webpages import allow_fetching_it, serving
 
 pytestmark = pytest.mark.django_db
 
@@ -29,29 +27,12 @@ SPOOF = """<!doctype html><html lang="en"><head><title>Exclusive</title>
 </body></html>"""
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        data = SPOOF.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-
 @pytest.fixture
 def site(settings):
-    settings.FETCH_ALLOW_LOOPBACK = True
-    settings.FETCH_TIMEOUT_SECONDS = 5
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """A site on 127.0.0.1 whose every page claims to be Reuters's."""
+    allow_fetching_it(settings)
+    with serving(lambda path: SPOOF) as address:
+        yield address
 
 
 @pytest.fixture
