@@ -180,8 +180,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or VAR_DIR / "staticfiles")
+
+
 # With DEBUG off, WhiteNoise serves what collectstatic wrote: compressed, and under names
 # that carry a hash of the content, so browsers may keep them for ever.
+def _json_object(name: str) -> dict:
+    """A setting given as a JSON object in the environment (empty when unset)."""
+    try:
+        value = json.loads(os.environ.get(name) or "{}")
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {error}") from error
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f'{name} must be a JSON object, like {{"key": "value"}}.')
+    return value
+
+
 STORAGES = {
     # The desk's archived pages. FILE_STORAGE_BACKEND names another Django storage (for
     # example django-storages' S3 backend, installed beside the desk) with its options as
@@ -190,7 +203,7 @@ STORAGES = {
         "BACKEND": os.environ.get(
             "FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
         ),
-        "OPTIONS": json.loads(os.environ.get("FILE_STORAGE_OPTIONS") or "{}"),
+        "OPTIONS": _json_object("FILE_STORAGE_OPTIONS"),
     },
     "staticfiles": {
         "BACKEND": (

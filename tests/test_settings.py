@@ -200,3 +200,12 @@ def test_archived_pages_go_to_the_storage_the_environment_names():
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {"bucket_name": "desk-archive"},
     }
+
+
+@pytest.mark.parametrize("options", ["{bucket", '["a list"]'])
+def test_storage_options_that_are_not_a_json_object_stop_the_start(options):
+    result = run_python(
+        "import django; django.setup()", production_env(FILE_STORAGE_OPTIONS=options)
+    )
+    assert result.returncode != 0
+    assert "FILE_STORAGE_OPTIONS" in result.stderr
