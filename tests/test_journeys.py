@@ -541,9 +541,16 @@ def test_a_long_article_arrives_in_windows(browser: Browser, live_server, desk):
     assert page.locator(".claim-row").count() > LIST_WINDOW_CLAIMS
     check_page(page)
 
-    while page.locator("#article-body .text-more").count():
-        page.locator("#article-body .text-more").last.scroll_into_view_if_needed()
+    more = page.locator("#article-body .text-more")
+    for _ in range(60):  # scroll to the end of the text until no window is left to load
+        if not more.count():
+            break
+        page.evaluate(
+            "() => { const links = document.querySelectorAll('#article-body .text-more');"
+            " if (links.length) links[links.length - 1].scrollIntoView(); }"
+        )
         page.wait_for_timeout(200)
+    expect(more).to_have_count(0)
     text = page.locator("#article-body").evaluate(
         "body => [...body.querySelectorAll('.text-window')].map(w => w.textContent).join('')"
     )
