@@ -16,8 +16,6 @@ see tests/pagecheck.py).
 """
 
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -34,6 +32,7 @@ from tests.test_journeys import (  # noqa: F401 (fixtures)
     nu_checker,
     open_as,
 )
+from tests.webpages import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,14 +57,14 @@ REVISED = [
 ]
 
 
-def article_page(paragraphs: list[str]) -> bytes:
+def article_page(paragraphs: list[str]) -> str:
     """The publisher's page: its title carries the site's name, which the reviewer removes."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{TITLE} | Seoul Daily</title></head><body>"
         f"<article><h1>{TITLE}</h1>{body}</article></body></html>"
-    ).encode()
+    )
 
 
 @pytest.fixture
@@ -76,24 +75,9 @@ def news_site(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     served = {"html": article_page(PARAGRAPHS)}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = served["html"]
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    served["url"] = f"http://127.0.0.1:{server.server_port}/politics/shells-for-russia"
-    yield served
-    server.shutdown()
-    server.server_close()
+    with serving(lambda path: served["html"]) as site:
+        served["url"] = f"{site}/politics/shells-for-russia"
+        yield served
 
 
 def publish(claim: Claim) -> None:

@@ -12,8 +12,6 @@ passes the Nu HTML Checker (no error) and axe-core (no violation of any impact):
 """
 
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -24,6 +22,7 @@ from claims.models import Claim, ClaimStatus, Desk, Source, SourceKind, Verdict,
 from claims.sources.tasks import fetch_source
 from tests.conftest import restore_data_migrations
 from tests.pagecheck import NU, check_page
+from tests.webpages import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,24 +72,8 @@ def seed_article(desk):
 def statement_site():
     """A web page on 127.0.0.1 for reviewers to cite by URL; the fetcher may read it."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = STATEMENT_PAGE.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/briefing/arms-transfers"
-    server.shutdown()
-    server.server_close()
+    with serving(lambda path: STATEMENT_PAGE) as site:
+        yield f"{site}/briefing/arms-transfers"
 
 
 def open_as(browser: Browser, live_server, username: str, *, check_login=False, **options):
