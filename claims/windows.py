@@ -83,9 +83,13 @@ def text_bounds(body: str, number: int) -> tuple[int, int]:
     return cut_position(body, number), cut_position(body, number + 1)
 
 
+def _overlap(start: int, end: int) -> Q:
+    return Q(start__lt=end, end__gt=start, is_orphaned=False)
+
+
 def overlapping(claims: QuerySet, start: int, end: int) -> QuerySet:
     """Claims whose words overlap [start, end) of the current text (not orphaned ones)."""
-    return claims.filter(start__lt=end, end__gt=start, is_orphaned=False)
+    return claims.filter(_overlap(start, end))
 
 
 def text_window(body: str, number: int, claims) -> TextWindow:
@@ -222,7 +226,7 @@ def screen(
     start, end = text_bounds(body, text_number)
     keys = listing.rows(listed).values("pk")
     rows = list(
-        claims.filter(Q(start__lt=end, end__gt=start, is_orphaned=False) | Q(pk__in=keys))
+        claims.filter(_overlap(start, end) | Q(pk__in=keys))
         .annotate(listed=ExpressionWrapper(Q(pk__in=keys), output_field=BooleanField()))
         .order_by(*ORDER)
     )

@@ -51,7 +51,7 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 9 else None
 
 
-def _totals(article: Article, claims_here, listed, is_filtered: bool) -> dict:
+def _totals(article: Article, listed, is_filtered: bool) -> dict:
     """The claim count, whether any is published, and how many the filters leave: read
     with the article where the view asked for them (Article.objects.with_claim_totals)."""
     if not hasattr(article, "claim_total"):
@@ -107,7 +107,7 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
         "is_filtered": is_filtered,
         "page_check": last_check(article),
         "may_revise": can_revise_article(request.user),
-        **_totals(article, claims_here, listed, is_filtered),
+        **_totals(article, listed, is_filtered),
     }
 
 
