@@ -152,11 +152,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A runaway query is cancelled rather than holding a worker and its locks.
     timeout_ms = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={timeout_ms}"
-    # Parameters bound by the server let psycopg prepare a query it has run five times on
-    # a connection: the workspace's window query costs more to plan than to run.
+    # Parameters bound by the server, and psycopg preparing a query it has run
+    # DATABASE_PREPARE_THRESHOLD times on a connection (Django turns preparing off unless
+    # told): the panel's and the workspace's queries cost more to plan than to run. 0 turns
+    # preparing off, as a pooler in transaction mode (PgBouncer before 1.21) needs.
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = env_flag(
         "DATABASE_SERVER_SIDE_BINDING", True
     )
+    prepare_threshold = int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5"))
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = prepare_threshold or None
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

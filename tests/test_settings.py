@@ -209,3 +209,37 @@ def test_storage_options_that_are_not_a_json_object_stop_the_start(options):
     )
     assert result.returncode != 0
     assert "FILE_STORAGE_OPTIONS" in result.stderr
+
+
+def _database_options(**env) -> dict:
+    script = (
+        "import django, json; django.setup()\n"
+        "from django.conf import settings\n"
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))\n"
+    )
+    environment = production_env(DATABASE_URL="postgres://desk@db.internal:5432/desk", **env)
+    result = run_python(script, environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_prepares_repeated_queries_unless_told_not_to():
+    """Django leaves psycopg's prepared statements off; the desk turns them on (a query
+    run five times on a connection is planned once), and DATABASE_PREPARE_THRESHOLD=0
+    turns them off for a pooler in transaction mode."""
+    options = _database_options()
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
+    assert _database_options(DATABASE_PREPARE_THRESHOLD="0")["prepare_threshold"] is None
+    assert _database_options(DATABASE_PREPARE_THRESHOLD="2")["prepare_threshold"] == 2
+
+
+@pytest.mark.django_db
+def test_the_connection_prepares_what_it_runs_often():
+    """On PostgreSQL the open connection really prepares (psycopg's own setting)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
