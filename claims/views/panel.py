@@ -73,6 +73,8 @@ class Panel:
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
+        # In order of writing: Verdict's own ordering starts with the claim, which would
+        # join the claim and its article to sort one claim's verdicts.
         return list(
             self.claim.verdicts.select_related(
                 "rating",
@@ -81,7 +83,7 @@ class Panel:
                 "cross_checked_by",
                 "cross_check_rating",
                 "returned_by",
-            )
+            ).order_by("created_at", "pk")
         )
 
     @cached_property
@@ -131,10 +133,11 @@ def facts_context(panel: Panel) -> dict:
 
 def citations_context(panel: Panel) -> dict:
     """The cited sources with their stance tally and evidence warnings; the cite form."""
+    # Not the sources' fetched page text (up to a megabyte each): the panel shows none of it.
     citations = list(
         panel.claim.citations.select_related(
             "source__publisher", "source__archived_page", "added_by", "copied_from"
-        )
+        ).defer("source__page_text")
     )
     undo = panel.request.session.get(UNDO_KEY)
     return {

@@ -2,6 +2,7 @@
 filters, and actions on ticked claims."""
 
 import functools
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -102,6 +104,7 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
         "claims": screen.listing.claims,
         "filter_query": _filter_query(request),
         "filter_form": filter_form,
+        "filter_selects": filter_selects(filter_form, ratings),
         "create_form": ClaimCreateForm(),
         "blank_claim_fields": blank_claim_fields(),
         "is_filtered": is_filtered,
@@ -124,6 +127,39 @@ def blank_claim_fields() -> str:
     process (with DEBUG on, on every page, so template edits show; a page with the form's
     errors renders its own)."""
     return _render_blank_claim_fields() if settings.DEBUG else _blank_claim_fields_once()
+
+
+FILTER_SELECTS = (
+    ("status", "Status"),
+    ("verdict", "Verdict"),
+    ("assignee", "Assignee"),
+    ("kind", "Kind"),
+)
+
+
+def _render_filter_selects(form: ClaimFilterForm) -> str:
+    return mark_safe(  # noqa: S308 (format_html escapes; the widgets render escaped)
+        "".join(
+            format_html(
+                '<label class="visually-hidden" for="id_{}">{}</label>{}', name, label, form[name]
+            )
+            for name, label in FILTER_SELECTS
+        )
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _blank_filter_selects(ratings: tuple[tuple[str, str], ...]) -> str:
+    scale = [SimpleNamespace(slug=slug, label=label) for slug, label in ratings]
+    return _render_filter_selects(ClaimFilterForm(ratings=scale))
+
+
+def filter_selects(form: ClaimFilterForm, ratings: list[Rating]) -> str:
+    """The list's filter menus. Nothing chosen, they are the same on every page of a rating
+    scale: rendered once per process and scale (with DEBUG on, on every page)."""
+    if form.is_bound or settings.DEBUG:
+        return _render_filter_selects(form)
+    return _blank_filter_selects(tuple((rating.slug, rating.label) for rating in ratings))
 
 
 def _filter_query(request) -> str:

@@ -215,3 +215,32 @@ def test_more_windows_cost_constant_queries(reviewer_client, django_assert_max_n
         reviewer_client.get(link(html, "Show more claims"), **HX)
     with django_assert_max_num_queries(6):
         reviewer_client.get(link(html, "Continue reading"), **HX)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["", "Short claim.", "x" * 40, "x" * 41, "Pyongyang will receive Russian military technology"],
+)
+def test_a_rows_tick_label_is_cut_as_truncatechars_cuts(statement):
+    from django.utils.text import Truncator
+
+    from claims.views.rows import shortened
+
+    assert shortened(statement, 40) == Truncator(statement).chars(40)
+
+
+@pytest.mark.django_db
+def test_filter_menus_rendered_once_match_the_form_and_keep_a_choice(reviewer_client, settings):
+    """The blank filter menus come from a per-process copy (DEBUG off): the same markup as
+    the form renders, for the desk's rating scale; a chosen filter renders its own."""
+    from claims.forms import ClaimFilterForm
+    from claims.views.workspace import _render_filter_selects, default_ratings
+
+    settings.DEBUG = False
+    article = article_with_claims(3)
+    page = reviewer_client.get(article.get_absolute_url()).content.decode()
+    expected = _render_filter_selects(ClaimFilterForm(ratings=default_ratings()))
+    assert expected in page
+    assert "selected" not in expected.replace('value="" selected', "")
+    chosen = reviewer_client.get(article.get_absolute_url(), {"status": "accepted"})
+    assert '<option value="accepted" selected>' in chosen.content.decode()
