@@ -152,3 +152,22 @@ def test_my_work_ignores_an_unknown_status(reviewer_client):
     response = reviewer_client.get(reverse("claims:my_work"), {"status": "<script>", "page": "x"})
     assert response.status_code == 200
     assert response.context["page"] is None
+
+
+@pytest.mark.django_db
+def test_postgresql_reads_the_waiting_queue_in_order_from_its_index(editor):
+    """The verdicts waiting for approval are read oldest first from the partial index on
+    submitted verdicts (migration 0019), not by sorting every submitted verdict."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    with CaptureQueriesContext(connection) as queries:
+        list(Verdict.objects.awaiting(editor).order_by("submitted_at")[:51])
+    sql = queries.captured_queries[-1]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "verdict_submitted_queue" in plan
