@@ -58,12 +58,12 @@ def _totals(article: Article, listed, is_filtered: bool) -> dict:
     with the article where the view asked for them (Article.objects.with_claim_totals)."""
     if not hasattr(article, "claim_total"):
         totals = Article.objects.with_claim_totals().filter(pk=article.pk)
-        article.claim_total, article.published_claims = totals.values_list(
-            "claim_total", "published_claims"
+        article.claim_total, article.has_published = totals.values_list(
+            "claim_total", "has_published"
         ).get()
     return {
         "claim_total": article.claim_total,
-        "has_published": article.published_claims > 0,
+        "has_published": article.has_published,
         "match_total": listed.count() if is_filtered else article.claim_total,
     }
 

@@ -244,3 +244,24 @@ def test_filter_menus_rendered_once_match_the_form_and_keep_a_choice(reviewer_cl
     assert "selected" not in expected.replace('value="" selected', "")
     chosen = reviewer_client.get(article.get_absolute_url(), {"status": "accepted"})
     assert '<option value="accepted" selected>' in chosen.content.decode()
+
+
+@pytest.mark.django_db
+def test_postgresql_finds_the_list_window_by_an_array_of_ids(reviewer):
+    """On PostgreSQL the first screen's query names the list window's claims as an array
+    of ids (`id = ANY(ARRAY(…))`, which the primary key's index answers: 0.3 ms instead
+    of 4 ms at 5,000 claims in `make bench`), and finds the same rows as `IN (…)`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the array form is PostgreSQL's")
+    article = article_with_claims(120)
+    claims = Claim.objects.filter(article=article).with_current_verdict(reviewer)
+    listing = windows.ListRequest(after=None, before=None, starting_at=None)
+    with CaptureQueriesContext(connection) as queries:
+        screen = windows.screen(article.body, claims, claims.filter(status="detected"), listing, 0)
+    assert "= ANY(ARRAY(" in queries.captured_queries[-1]["sql"]
+    listed = list(listing.rows(claims.filter(status="detected")))[:LIST_WINDOW_CLAIMS]
+    assert listed
+    assert [claim.pk for claim in screen.listing.claims] == [claim.pk for claim in listed]
