@@ -260,8 +260,8 @@ def test_postgresql_finds_the_list_window_by_an_array_of_ids(reviewer):
     claims = Claim.objects.filter(article=article).with_current_verdict(reviewer)
     listing = windows.ListRequest(after=None, before=None, starting_at=None)
     with CaptureQueriesContext(connection) as queries:
-        screen = windows.screen(article.body, claims, claims.filter(status="detected"), listing, 0)
+        screen = windows.screen(article.body, claims, claims.filter(status="accepted"), listing, 0)
     assert "= ANY(ARRAY(" in queries.captured_queries[-1]["sql"]
-    listed = list(listing.rows(claims.filter(status="detected")))[:LIST_WINDOW_CLAIMS]
+    listed = list(listing.rows(claims.filter(status="accepted")))[:LIST_WINDOW_CLAIMS]
     assert listed
     assert [claim.pk for claim in screen.listing.claims] == [claim.pk for claim in listed]
