@@ -53,19 +53,34 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 9 else None
 
 
-def _totals(article: Article, listed, is_filtered: bool) -> dict:
-    """The claim count, whether any is published, and how many the filters leave: read
-    with the article where the view asked for them (Article.objects.with_claim_totals)."""
+def _read_totals(article: Article) -> None:
+    """The article's claim count and whether any is published, unless read with it."""
     if not hasattr(article, "claim_total"):
         totals = Article.objects.with_claim_totals().filter(pk=article.pk)
         article.claim_total, article.has_published = totals.values_list(
             "claim_total", "has_published"
         ).get()
+
+
+def _totals(article: Article, listed, is_filtered: bool) -> dict:
+    """The claim count, whether any is published, and how many the filters leave: read
+    with the article where the view asked for them (Article.objects.with_claim_totals)."""
+    _read_totals(article)
     return {
         "claim_total": article.claim_total,
         "has_published": article.has_published,
         "match_total": listed.count() if is_filtered else article.claim_total,
     }
+
+
+def _list_starts_at(article: Article, selected, is_filtered: bool) -> bool:
+    """The list opens at the open claim's row, unless it is filtered or the article's
+    claims all fit in the first window (then the list starts at the top, as it would
+    without the claim open)."""
+    if selected is None or is_filtered:
+        return False
+    _read_totals(article)
+    return article.claim_total > windows.LIST_WINDOW_CLAIMS
 
 
 def workspace_context(request, article: Article, ratings: list[Rating], selected=None) -> dict:
@@ -88,7 +103,11 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
     listing = windows.ListRequest(
         after=windows.parse_cursor(request.GET.get("after")),
         before=windows.parse_cursor(request.GET.get("before")),
-        starting_at=windows.cursor_key(selected) if selected and not is_filtered else None,
+        starting_at=(
+            windows.cursor_key(selected)
+            if _list_starts_at(article, selected, is_filtered)
+            else None
+        ),
     )
     text_number = _number(request.GET.get("text"))
     if text_number is None:

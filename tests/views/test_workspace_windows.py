@@ -265,3 +265,13 @@ def test_postgresql_finds_the_list_window_by_an_array_of_ids(reviewer):
     listed = list(listing.rows(claims.filter(status="accepted")))[:LIST_WINDOW_CLAIMS]
     assert listed
     assert [claim.pk for claim in screen.listing.claims] == [claim.pk for claim in listed]
+
+
+def test_an_open_claim_in_a_short_article_keeps_the_list_from_the_top(reviewer_client):
+    """All claims fit in one window: opening one by its address lists them all from the
+    first, with no "Show earlier claims"."""
+    article = article_with_claims(12)
+    claims = list(Claim.objects.filter(article=article).order_by("start", "end", "pk"))
+    html = reviewer_client.get(claims[8].get_absolute_url()).content.decode()
+    assert rows(html) == [claim.pk for claim in claims]
+    assert "Show earlier claims" not in html
