@@ -198,18 +198,33 @@ class SplitForm(VersionedForm):
         ]
 
 
-class ClaimCreateForm(DeskForm):
-    id_prefix = "new"
-
-    quote = forms.CharField(
-        label="Exact words from the article",
+def words_field(label: str, help_text: str) -> forms.CharField:
+    """The exact words of a span of the article, as selected (or pasted): kept unstripped,
+    since they must be found in the text as they are."""
+    return forms.CharField(
+        label=label,
         max_length=5000,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Select words in the article text, or paste them here.",
+        help_text=help_text,
     )
+
+
+class SelectedWordsForm(DeskForm):
+    """Words selected in the article text: `quote` (declared by each form, with its own
+    label) and where the selection began and ended, if it was made with the mouse
+    (editing.selected_span checks them)."""
+
     start = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
     end = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+
+
+class ClaimCreateForm(SelectedWordsForm):
+    id_prefix = "new"
+
+    quote = words_field(
+        "Exact words from the article", "Select words in the article text, or paste them here."
+    )
     statement = forms.CharField(
         max_length=1000, required=False, help_text="Leave empty to use the exact words."
     )
@@ -217,20 +232,15 @@ class ClaimCreateForm(DeskForm):
     kind = forms.ChoiceField(choices=ClaimKind.choices, initial=ClaimKind.OTHER)
 
 
-class ReanchorForm(VersionedForm):
+class ReanchorForm(SelectedWordsForm, VersionedForm):
     """Words selected (or pasted) in the article's current text for a flagged claim."""
 
     id_prefix = "reanchor"
 
-    quote = forms.CharField(
-        label="The claim's words in the new text",
-        max_length=5000,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Select the words in the new text, or paste them here (found exactly once).",
+    quote = words_field(
+        "The claim's words in the new text",
+        "Select the words in the new text, or paste them here (found exactly once).",
     )
-    start = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
-    end = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
 
 
 class CitationForm(DeskForm):
