@@ -447,6 +447,10 @@ class ClaimAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ["article", "assignee"]
     search_fields = ["statement", "quote", "claimant", "article__title"]
     show_full_result_count = False
+    # Newest first, from the primary key's index. The model's order (by article date, then
+    # place in the text) sorts every claim of every article joined to its article before
+    # the first page shows: 13.5 ms at 5,555 claims, growing with the desk.
+    ordering = ["-pk"]
 
     def get_queryset(self, request):
         # The article is shown by its title: never copy its body into every row.

@@ -73,3 +73,19 @@ def test_source_form_publisher_autocomplete_finds_a_publisher(client, admin_user
     )
     assert response.status_code == 200
     assert [row["text"] for row in response.json()["results"]] == ["US Department of State"]
+
+
+def test_claim_changelist_lists_the_newest_claims_first(client, admin_user):
+    """Newest first (the primary key's index), whatever the articles' dates."""
+    from claims.models import Claim
+    from tests.factories import article_with_claims
+
+    older = article_with_claims(3)
+    newer = article_with_claims(3)
+    older.published_on, newer.published_on = "2026-12-01", "2020-01-01"
+    older.save(update_fields=["published_on"])
+    newer.save(update_fields=["published_on"])
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:claims_claim_changelist"))
+    listed = [claim.pk for claim in response.context["cl"].result_list]
+    assert listed == list(Claim.objects.order_by("-pk").values_list("pk", flat=True))
