@@ -81,7 +81,7 @@ def test_claim_changelist_lists_the_newest_claims_first(client, admin_user):
     from tests.factories import article_with_claims
 
     older = article_with_claims(3)
-    newer = article_with_claims(3)
+    newer = article_with_claims(4)
     older.published_on, newer.published_on = "2026-12-01", "2020-01-01"
     older.save(update_fields=["published_on"])
     newer.save(update_fields=["published_on"])
