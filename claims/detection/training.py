@@ -1,7 +1,7 @@
 """Learn the detector's weights from labelled sentences: the signals' weights, the
-sentence length's weight and the bias, written to `signals.WEIGHTS_FILE`.
+claim length's weight and the bias, written to `signals.WEIGHTS_FILE`.
 
-    python -m claims.detection.training PATH [--l2 3] [--l2-unruled 0.03] [--cross-validate]
+    python -m claims.detection.training PATH [--l2 100] [--l2-unruled 0.1] [--cross-validate]
         [--out FILE]
 
 Only the development documents (`evaluation.DEV_DOC_IDS`) are read for learning; the
@@ -60,7 +60,7 @@ from claims.detection.signals import (
 
 FEATURES = (*RULE_WEIGHTS, "length")
 PRIOR = (*RULE_WEIGHTS.values(), 0.0)
-# The features the rules gave no weight: computed from the sentence, pulled towards 0.
+# The features the rules gave no weight: counted in the claim's words, pulled towards 0.
 UNRULED = ("personal", "length")
 # Chosen by --cross-validate on the development documents (the best mean over corpora of
 # the per-article ROC-AUC, `cross_validated`).
