@@ -16,10 +16,10 @@ The pipeline, per sentence, a module each:
 3. `clauses` splits the clause where it asserts a second checkable thing (", under an
    agreement that ...", ", after ...", "; ...").
 4. `signals` finds each part's explainable signals (numbers, names, attribution, legal
-   words, time; minus opinion, hedges, calls to action, greetings, questions, a sentence
-   ending its paragraph without a full stop) and combines their weights by a logistic
-   function into its score; `statements` restates the part as
-   a short editable statement; `claims` assembles the sentence's proposed claims.
+   words, time, its length; minus opinion, hedges, calls to action, greetings, questions,
+   a sentence ending its paragraph without a full stop, "I", "we", "you") and combines
+   their weights by a logistic function into its score; `statements` restates the part
+   as a short editable statement; `claims` assembles the sentence's proposed claims.
 
 `reading.proposed_claims(text)` reads a whole text, and `reading` reads a long one in parts
 with exactly the result of one reading; `pool` sends the parts to worker processes for the

@@ -20,6 +20,7 @@ from claims.detection.signals import (
     claim_signals,
     length_signal,
     no_sentence_end_signal,
+    personal_signal,
 )
 from claims.detection.statements import ITS_RE, STATEMENT_HARD_LIMIT, restatement
 from claims.detection.text import word_set
@@ -77,11 +78,8 @@ def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[Pro
         sentence_signals = (Signal("run_on", WEIGHTS["run_on"], "no sentence end in the text"),)
     else:
         frames = sentence_frames(sentence, context, verbs)
-        sentence_signals = tuple(
-            signal
-            for signal in (no_sentence_end_signal(sentence), length_signal(len(sentence.split())))
-            if signal is not None
-        )
+        ending = no_sentence_end_signal(sentence)
+        sentence_signals = () if ending is None else (ending,)
     for frame in frames:
         around = []
         if frame.attribution:
@@ -115,6 +113,12 @@ def claims_in_sentence(sent: Sentence, context: Context, hits: Hits) -> list[Pro
             )
             if statement.too_long:
                 signals += (too_long_signal(statement.text),)
+            if not sent.run_on:  # the claim's own words: its length, "I", "we", "you"
+                signals += tuple(
+                    signal
+                    for signal in (personal_signal(words), length_signal(len(words.split())))
+                    if signal is not None
+                )
             claims.append(
                 ProposedClaim(
                     start=start,

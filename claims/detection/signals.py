@@ -6,10 +6,11 @@ nested unbounded repetition, so in time linear in the text; each claim then take
 words within its span (`Hits.between`). `claim_signals` turns them into weighted signals
 (numbers, names, attribution, legal words, time; minus opinion, hedges, calls to action,
 greetings, questions; `no_sentence_end_signal` adds a sentence ending its paragraph
-without a full stop), `claim_score` combines the weights by a logistic function and
+without a full stop, `personal_signal` a claim's "I", "we", "you" ..., `length_signal` its
+length in words), `claim_score` combines the weights by a logistic function and
 `claim_kind` names the kind of claim.
 
-The bias and the weights of the signals a reader can see in a text (and of the sentence's
+The bias and the weights of the signals a reader can see in a text (and of the claim's
 length) are learned: `training` fits them on the development documents and writes
 `weights.json` beside this module, read here once, offline. The rules' own weights
 (`RULE_WEIGHTS`) are where the learning starts from, and what it falls back to.
@@ -55,6 +56,9 @@ RULE_WEIGHTS = {
     # A sentence that ends its paragraph without a full stop: page furniture ("Read
     # More", "Beaumont, Texas |"), a heading or a caption rather than a statement.
     "no_sentence_end": -1.0,
+    # The sentence speaks of the speaker or the reader ("I", "we", "you", ...): per word,
+    # up to PERSONAL_CAP of them. The rules did not count it: learned from 0.
+    "personal": 0.0,
 }
 # Weights that are not learned: the data has no run-on text, and a flag weighs nothing.
 FIXED_WEIGHTS = {
@@ -63,8 +67,9 @@ FIXED_WEIGHTS = {
     # A statement a reviewer must edit (a subject naming no one, too long): a flag only.
     "needs_editing": 0.0,
 }
-# The sentence's length in words counts as log(words / LENGTH_REFERENCE), words bounded
-# by LENGTH_BOUNDS: a sentence longer than usual weighs for, a fragment against.
+# A claim's length in its own words (not its sentence's) counts as
+# log(words / LENGTH_REFERENCE), words bounded by LENGTH_BOUNDS: a claim longer than usual
+# weighs for, a fragment against.
 LENGTH_REFERENCE = 20
 LENGTH_BOUNDS = (3, 60)
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
@@ -83,6 +88,12 @@ def read_weights(path: Path = WEIGHTS_FILE) -> tuple[float, dict[str, float], fl
 BIAS, _LEARNED_WEIGHTS, LENGTH_WEIGHT = read_weights()
 WEIGHTS = {**_LEARNED_WEIGHTS, **FIXED_WEIGHTS}
 NAMED_ENTITY_CAP = 3
+PERSONAL_CAP = 3
+# The words of the speaker and the reader (case matters: "US" is a country, "us" is not).
+_PERSONAL_RE = re.compile(
+    r"(?<![\w’'\-])(?:I|I’m|I'm|I’ve|I've|I’ll|I'll|I’d|I'd|me|my|we|We|our|Our|us|you|You"
+    r"|your|Your|you’re|you're)(?![\w’'\-])"
+)
 
 # The lexicon: words and phrases (lower case; a space stands for any whitespace, "'" for
 # either apostrophe) -> signal. "month", "weekday" and "act" depend on capitals.
@@ -441,10 +452,30 @@ def no_sentence_end_signal(sentence: str) -> Signal | None:
     return Signal("no_sentence_end", WEIGHTS["no_sentence_end"], f"{last}")
 
 
+def personal_words(sentence: str) -> list[str]:
+    """The sentence's first PERSONAL_CAP words of its speaker or its reader, as found."""
+    return _PERSONAL_RE.findall(sentence)[:PERSONAL_CAP]
+
+
+def personal_signal(sentence: str) -> Signal | None:
+    """The `personal` signal of a sentence that speaks of its speaker or its reader, its
+    `personal_words` as evidence, one unit each; None without any, or while the weight is
+    0 (the rules' weight)."""
+    if not WEIGHTS["personal"]:
+        return None
+    words = personal_words(sentence)
+    if not words:
+        return None
+    return Signal("personal", round(WEIGHTS["personal"] * len(words), 3), ", ".join(words))
+
+
 def signal_units(signal: Signal) -> float:
     """How many times its weight a signal counts, read from its evidence as
     `claim_signals` counted it: distinct names up to NAMED_ENTITY_CAP, 1.5 for several
-    opinion words, else 1. What `training` learns a weight for, whatever the weights."""
+    opinion words, the personal words shown, else 1. What `training` learns a weight for,
+    whatever the weights."""
+    if signal.name == "personal":
+        return float(len(signal.evidence.split(", ")))
     if signal.name == "named_entity":
         return float(min(len(signal.evidence.split(", ")), NAMED_ENTITY_CAP))
     if signal.name == "opinion":
@@ -460,11 +491,11 @@ def length_units(words: int) -> float:
 
 @functools.lru_cache(maxsize=256)
 def length_signal(words: int) -> Signal | None:
-    """The weight of a sentence's length, None where it rounds to nothing."""
+    """The weight of a claim's length, None where it rounds to nothing."""
     weight = round(LENGTH_WEIGHT * length_units(words), 2)
     if not weight:
         return None
-    return Signal("length", weight, f"{words} words in the sentence")
+    return Signal("length", weight, f"{words} words in the claim")
 
 
 def claim_score(signals: tuple[Signal, ...]) -> float:

@@ -197,7 +197,11 @@ def test_a_sentence_scores_the_best_claim_overlapping_it():
     doc = Document(
         "x:1",
         "s",
-        ["Thank you.", "Germany sent 300 tanks to the border.", "We must act now to win."],
+        [
+            "Thank you.",
+            "Germany sent 300 tanks and 40 armoured vehicles to the border on Monday.",
+            "We must act now to win.",
+        ],
         [0, 1, 0],
     )
     scores = score_document(doc)
@@ -208,7 +212,8 @@ def test_a_sentence_scores_the_best_claim_overlapping_it():
 
 def test_a_claim_spanning_two_eval_sentences_scores_both():
     """When the detector sees one sentence where the file has two rows, both get its score."""
-    doc = Document("x:1", "s", ["Mr.", "Smith sent 300 tanks to Kyiv."], [0, 1])
+    rows = ["Mr.", "Smith sent 300 tanks and 40 vehicles to Kyiv on Monday."]
+    doc = Document("x:1", "s", rows, [0, 1])
     scores = score_document(doc)
     assert scores[0] == scores[1] >= ACCEPT_THRESHOLD
 
@@ -217,8 +222,9 @@ def test_a_claim_spanning_two_eval_sentences_scores_both():
 
 
 def test_fixture_sentences_score_as_designed():
-    """The fixture's flagged sentences are the three figures-and-names ones and Germany's
-    (the court ruling, 0.46, is ranked high but not accepted)."""
+    """The fixture's flagged sentences are the three figures-and-names ones (the court
+    ruling, 0.49, and the short "Germany sent 300 tanks", 0.42, are ranked high but not
+    accepted)."""
     flagged = {
         sentence
         for doc in load_documents(FIXTURE)
@@ -228,17 +234,16 @@ def test_fixture_sentences_score_as_designed():
     assert flagged == {
         "The ministry said that exports rose 12 percent in 2023 to $4.5 billion.",
         "Police arrested 40 protesters in Lyon on Saturday, according to the prefecture.",
-        "Germany sent 300 tanks to the border.",
         "Unemployment fell to 3.9 percent in May, the lowest rate since 2000.",
     }
 
 
 def test_evaluate_gives_the_hand_computed_figures_per_corpus():
-    """Alpha: 8 sentences, 4 positive; flagged 2 positives and Germany (a negative).
+    """Alpha: 8 sentences, 4 positive; flagged the ministry and police positives.
 
-    Ranking: police, ministry (positives), Germany (negative), the unflagged court and
-    "worked hard" positives, then the negatives: AP = (1 + 1 + 3/4 + 4/5) / 4 = 0.8875;
-    P = 2/3, R = 1/2, F1 = 4/7. Beta: its single positive ranks first: all figures 1.
+    Ranking: ministry, police, the unflagged court (positives), Germany (negative), the
+    "worked hard" positive, then the negatives: AP = (1 + 1 + 1 + 4/5) / 4 = 0.95; P = 1,
+    R = 1/2, F1 = 2/3. Beta: its single positive ranks first: all figures 1.
     """
     result = evaluate(FIXTURE)
     assert result["documents"] == 3
@@ -250,14 +255,14 @@ def test_evaluate_gives_the_hand_computed_figures_per_corpus():
     assert alpha["sentences"] == 8
     assert alpha["positives"] == 4
     assert alpha["positive_rate"] == 0.5
-    assert alpha["flagged_rate"] == 0.375
-    assert alpha["average_precision"] == pytest.approx(0.8875)
-    assert (alpha["precision"], alpha["recall"], alpha["f1"]) == pytest.approx((2 / 3, 0.5, 4 / 7))
-    # Per article: doc1's positives (0.93, 0.91) outscore its negatives (0.04, 0): 1.0;
-    # doc2's (0.46, 0.21) against (0.63, 0.05): 2 of 4 pairs. Pooled: 14 of 16 pairs. By
+    assert alpha["flagged_rate"] == 0.25
+    assert alpha["average_precision"] == pytest.approx(0.95)
+    assert (alpha["precision"], alpha["recall"], alpha["f1"]) == pytest.approx((1.0, 0.5, 2 / 3))
+    # Per article: doc1's positives (0.83, 0.82) outscore its negatives (0.01, 0): 1.0;
+    # doc2's (0.49, 0.09) against (0.42, 0.01): 3 of 4 pairs. Pooled: 15 of 16 pairs. By
     # length: doc1 (13, 12 words against 6, 8) 1.0, doc2 (13, 9 against 10, 7) 3 of 4.
-    assert alpha["roc_auc"] == pytest.approx(0.875)
-    assert alpha["article_auc"] == pytest.approx(0.75)
+    assert alpha["roc_auc"] == pytest.approx(15 / 16)
+    assert alpha["article_auc"] == pytest.approx(0.875)
     assert alpha["length_article_auc"] == pytest.approx(0.875)
     assert beta["sentences"] == 3
     assert beta["positive_rate"] == pytest.approx(1 / 3)
@@ -271,17 +276,19 @@ def test_evaluate_only_the_documents_asked_for():
     assert result["documents"] == 1
     assert list(result["corpora"]) == ["alpha"]
     alpha = result["corpora"]["alpha"]
-    # Germany (neg) 0.63, court (pos) 0.46, "worked hard" (pos) 0.21, "I believe" (neg).
-    assert alpha["average_precision"] == pytest.approx((1 / 2 + 2 / 3) / 2)
+    # Court (pos) 0.49, Germany (neg) 0.42, "worked hard" (pos) 0.09, "I believe" (neg).
+    assert alpha["average_precision"] == pytest.approx((1 + 2 / 3) / 2)
     assert (alpha["precision"], alpha["recall"]) == (0.0, 0.0)
 
 
 def test_a_higher_threshold_flags_fewer_sentences():
-    """At threshold 0.8 only the police, ministry and unemployment sentences are flagged."""
-    result = evaluate(FIXTURE, threshold=0.8)
+    """At threshold 0.82 only the ministry (0.833) and unemployment (0.829) sentences are
+    flagged, not the police one (0.819)."""
+    result = evaluate(FIXTURE, threshold=0.82)
     alpha = result["corpora"]["alpha"]
-    assert (alpha["precision"], alpha["recall"]) == pytest.approx((1.0, 0.5))
-    assert alpha["average_precision"] == pytest.approx(0.8875)  # the ranking is unchanged
+    assert (alpha["precision"], alpha["recall"]) == pytest.approx((1.0, 0.25))
+    assert alpha["flagged_rate"] == 1 / 8
+    assert alpha["average_precision"] == pytest.approx(0.95)  # the ranking is unchanged
 
 
 def test_the_report_is_a_table_of_the_figures():
@@ -296,8 +303,8 @@ def test_the_report_is_a_table_of_the_figures():
     ]  # fmt: skip
     alpha = next(line for line in lines if line.startswith("alpha"))
     assert alpha.split() == [
-        "alpha", "2", "8", "50.0%", "0.887", "0.875", "0.750", "0.875", "37.5%", "0.667",
-        "0.500", "0.571",
+        "alpha", "2", "8", "50.0%", "0.950", "0.938", "0.875", "0.875", "25.0%", "1.000",
+        "0.500", "0.667",
     ]  # fmt: skip
     assert "rows joined as blocks" in report
     assert "random ranking: AP = pos.rate, AUC = art.AUC = 0.500" in report
