@@ -3,6 +3,7 @@ from trigram indexes on PostgreSQL; and the admin's source list at any library s
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_urls
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -154,3 +155,36 @@ def test_admin_publisher_filter_is_an_autocomplete(client, admin_user, library):
         {"app_label": "claims", "model_name": "source", "field_name": "publisher", "term": "reut"},
     ).json()
     assert [row["text"] for row in suggestions["results"]] == ["Reuters"]
+
+
+def test_admin_source_rows_link_as_the_stock_admin_does(client, admin_user, library, monkeypatch):
+    """Each row links to the source's page with the list's search and filters kept (to come
+    back to after saving), exactly as the admin's own changelist writes it."""
+    client.force_login(admin_user)
+    url = reverse("admin:claims_source_changelist")
+    query = {"q": "ceasefire", "kind": "news", "o": "2"}
+    page = client.get(url, query).content.decode()
+    change = reverse("admin:claims_source_change", args=[library["title"].pk])
+    assert f'href="{change}?_changelist_filters=q%3Dceasefire%26kind%3Dnews%26o%3D2"' in page
+    monkeypatch.setattr(SourceAdmin, "get_changelist", admin.ModelAdmin.get_changelist)
+    stock = client.get(url, query).content.decode()
+
+    def rows(html):
+        start = html.index('<table id="result_list">')
+        return html[start : html.index("</table>", start)]
+
+    assert rows(page).count("_changelist_filters") == 2  # the two sources found
+    assert rows(page) == rows(stock)
+
+
+def test_admin_source_rows_are_linked_without_resolving_each(client, admin_user, monkeypatch):
+    """The rows' links are reversed once for the page, not reversed and resolved again for
+    each row (a sixth of a searched 50-row list's time)."""
+    SourceFactory.create_batch(20, title="Ceasefire report")
+    client.force_login(admin_user)
+    resolved = []
+    real = admin_urls.resolve
+    monkeypatch.setattr(admin_urls, "resolve", lambda path: resolved.append(path) or real(path))
+    page = client.get(reverse("admin:claims_source_changelist"), {"q": "ceasefire"})
+    assert page.content.decode().count("_changelist_filters=q%3Dceasefire") >= 20
+    assert len(resolved) <= 2
