@@ -48,6 +48,20 @@ def test_the_search_asks_the_publishers_first_then_the_sources_alone(library):
     assert "claims_publisher" not in sources
 
 
+def test_word_patterns_are_matched_on_the_uppercased_field(library):
+    """Each word's pattern is matched on UPPER(field), as its substring test is, so that a
+    scan of the publishers tests the (equally costed) substring first and the pattern
+    only on the rows that contain the word. The matches are the same."""
+    with CaptureQueriesContext(connection) as queries:
+        found = set(sources_matching(Source.objects.all(), "Reuters talks"))
+    publishers = queries.captured_queries[0]["sql"].upper()
+    assert publishers.count('UPPER("CLAIMS_PUBLISHER"."NAME")') >= 2  # a pattern a word
+    assert '"NAME"::TEXT ~*' not in publishers  # PostgreSQL, on the bare field
+    assert '"NAME" REGEXP' not in publishers  # SQLite
+    assert found == set()
+    assert set(sources_matching(Source.objects.all(), "talks resume")) == {library["title"]}
+
+
 def test_the_library_search_reads_no_page_text_nor_the_claim(reviewer_client, library):
     """Asked at each keystroke when citing: the matching sources' listed fields only (never
     a fetched page's whole text) and only whether the claim exists, in four queries."""
@@ -81,6 +95,21 @@ def test_postgresql_searches_sources_from_the_trigram_indexes(library):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "source_title_trgm" in plan
     assert "source_url_trgm" in plan
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="the trigram indexes are PostgreSQL's")
+def test_postgresql_trigram_indexes_keep_no_pending_list():
+    """New sources go into the library's trigram indexes themselves, never into a pending
+    list that every search would read until a vacuum (migration 0019)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('source_title_trgm', 'source_url_trgm', 'source_author_trgm', "
+            "'publisher_name_trgm')"
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 4
+    assert all(value == ["fastupdate=off"] for value in options.values())
 
 
 @pytest.mark.parametrize("sources", [3, 60])
