@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims import workflow
-from claims.admin_lists import ChosenPublisherFilter, PlainCheckboxMixin
+from claims.admin_lists import ChosenPublisherFilter, PlainCheckboxMixin, PresetLinksMixin
 from claims.models import (
     Article,
     Citation,
@@ -169,7 +169,7 @@ class SourceAliasInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(PlainCheckboxMixin, CsvAdminMixin, SimpleHistoryAdmin):
+class SourceAdmin(PresetLinksMixin, PlainCheckboxMixin, CsvAdminMixin, SimpleHistoryAdmin):
     csv_export = staticmethod(csv_format.export_sources)
     csv_kind = "sources"
     csv_columns = csv_format.SOURCE_COLUMNS

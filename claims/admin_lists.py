@@ -1,8 +1,10 @@
-"""Pieces of the admin's long lists: a publisher filter chosen by typing its name, and
-action checkboxes written without a template render per row."""
+"""Pieces of the admin's long lists: a publisher filter chosen by typing its name, action
+checkboxes written without a template render per row, and row links reversed once."""
 
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ChangeList
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -66,3 +68,35 @@ class PlainCheckboxMixin:
             obj.pk,
             label,
         )
+
+
+class _PresetLinksChangeList(ChangeList):
+    """A changelist whose rows' links are built from one reversed URL, with the list's
+    filters (to come back to after saving) already added: the admin otherwise reverses
+    each row's URL and resolves it again to add them, a sixth of a 50-row list's time."""
+
+    _PLACEHOLDER = "0"
+
+    def url_for_result(self, result):
+        if not hasattr(self, "_link"):
+            url = super().url_for_result(self.model(pk=self._PLACEHOLDER))
+            # The filters' query is the same for every row: added once here, so that the
+            # row template has none left to add.
+            context = {"preserved_filters": self.preserved_filters, "opts": self.opts}
+            self._link = add_preserved_filters(context, url).partition(url)
+            self.preserved_filters = ""
+        before, path, query = self._link
+        pk = getattr(result, self.pk_attname)
+        if isinstance(pk, int):  # reversed as it is; other keys may need quoting
+            head, _, tail = path.rpartition(f"/{self._PLACEHOLDER}/")
+            path = f"{head}/{pk}/{tail}"
+        else:
+            path = super().url_for_result(result)
+        return before + path + query
+
+
+class PresetLinksMixin:
+    """A ModelAdmin whose list links rows as the admin does, at a fraction of the cost."""
+
+    def get_changelist(self, request, **kwargs):
+        return _PresetLinksChangeList

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
+from django.db.models.lookups import IRegex
 from django.utils import timezone
 
 from claims.models import (
@@ -25,7 +27,7 @@ from claims.models import (
     Source,
     SourceAlias,
 )
-from claims.search import MAX_WORDS, words_filter
+from claims.search import MAX_WORDS, word_pattern
 from claims.sources.archive import archive_fetched
 from claims.sources.extraction import PageUnreadable, decode_html, extracted_page
 from claims.sources.fetching import FetchRefused, fetch_page
@@ -53,15 +55,23 @@ SEARCH_PUBLISHERS = 50
 
 def _words_indexed(query: str, fields: list[str]) -> Q:
     """words_filter (each word from the start of a word), with each word's plain substring
-    test beside it: implied by the pattern, and what the trigram indexes serve, so that
-    PostgreSQL narrows the rows by index before it checks the patterns."""
+    test before it: implied by the pattern, and what the trigram indexes serve, so that
+    PostgreSQL narrows the rows by index before it checks the patterns.
+
+    Each pattern is matched (ignoring case) against UPPER(field), as the substring test
+    is: PostgreSQL tests the cheaper condition of a scan first, and a pattern on the bare
+    field would cost less than UPPER() and LIKE, so a scan (the planner's choice for the
+    2,000 publishers) would run the pattern on every row, three times the time.
+    """
     words = query.split()[:MAX_WORDS]
-    if not words:
-        return Q()
-    substrings = Q()
+    matches = Q()
     for word in words:
-        substrings &= reduce(or_, (Q(**{f"{name}__icontains": word}) for name in fields))
-    return substrings & words_filter(query, *fields)
+        pattern = word_pattern(word)
+        matches &= reduce(
+            or_,
+            (Q(**{f"{name}__icontains": word}) & IRegex(Upper(name), pattern) for name in fields),
+        )
+    return matches
 
 
 # What a list of library sources shows (title or host, publisher, kind, date): never a
