@@ -27,7 +27,7 @@ def with_pending_list(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0018_article_checks_kept_claims"),
+        ("claims", "0019_verdict_submitted_queue"),
     ]
 
     operations = [
