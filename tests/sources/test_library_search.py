@@ -100,7 +100,7 @@ def test_postgresql_searches_sources_from_the_trigram_indexes(library):
 @pytest.mark.skipif(not POSTGRESQL, reason="the trigram indexes are PostgreSQL's")
 def test_postgresql_trigram_indexes_keep_no_pending_list():
     """New sources go into the library's trigram indexes themselves, never into a pending
-    list that every search would read until a vacuum (migration 0019)."""
+    list that every search would read until a vacuum (migration 0020)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT relname, reloptions FROM pg_class WHERE relname IN "
