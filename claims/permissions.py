@@ -15,7 +15,7 @@ permissions these functions read.
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from claims.models import Claim, ClaimStatus
 from claims.roles import active, is_editor, is_reviewer
@@ -69,14 +69,14 @@ def can_comment(user, claim: Claim) -> bool:
 def reviewers():
     """Active users who may research claims (the permission is_reviewer asks for): the
     people a claim can be assigned to."""
-    may_research = (
-        Q(is_superuser=True)
-        | Q(groups__permissions__codename="change_claim")
-        | Q(user_permissions__codename="change_claim")
+    users = get_user_model()
+    # EXISTS per way of holding the permission, not joins made DISTINCT: one row a user,
+    # planned and read without multiplying users by groups by permissions.
+    through_group = users.groups.through.objects.filter(
+        user=OuterRef("pk"), group__permissions__codename="change_claim"
     )
-    return (
-        get_user_model()
-        .objects.filter(may_research, is_active=True)
-        .distinct()
-        .order_by("username")
+    directly = users.user_permissions.through.objects.filter(
+        user=OuterRef("pk"), permission__codename="change_claim"
     )
+    may_research = Q(is_superuser=True) | Exists(through_group) | Exists(directly)
+    return users.objects.filter(may_research, is_active=True).order_by("username")

@@ -218,3 +218,27 @@ def test_citation_delete_needs_rights(client, reviewer, other_reviewer):
         reverse("claims:source_search", args=[claim.article_id, claim.pk]), {"source_q": "Find"}
     )
     assert b"Findable" in response.content
+
+
+@pytest.mark.django_db
+def test_reviewers_are_the_active_users_who_may_research_each_once():
+    """Through a group (even two), by a permission of their own, or as superuser; never an
+    inactive user or one without the permission."""
+    from django.contrib.auth.models import Group, Permission, User
+
+    from claims.permissions import reviewers
+
+    may = Permission.objects.get(codename="change_claim")
+    first, second = Group.objects.create(name="g1"), Group.objects.create(name="g2")
+    first.permissions.add(may)
+    second.permissions.add(may)
+    in_two_groups = User.objects.create(username="a-two-groups")
+    in_two_groups.groups.add(first, second)
+    direct = User.objects.create(username="b-direct")
+    direct.user_permissions.add(may)
+    boss = User.objects.create(username="c-boss", is_superuser=True)
+    gone = User.objects.create(username="d-gone", is_active=False)
+    gone.groups.add(first)
+    User.objects.create(username="e-reader")
+    names = [user.username for user in reviewers() if user.username[1:2] == "-"]
+    assert names == [in_two_groups.username, direct.username, boss.username]
