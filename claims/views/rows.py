@@ -9,6 +9,23 @@ from django.urls import reverse
 
 from claims.choices import VerdictState
 
+# What a row and a mark show of a claim: the workspace reads only these (not its quote,
+# context, signals or history fields: decoding every row's signals was a third of the
+# first screen's query).
+SHOWN_FIELDS = (
+    "article",
+    "start",
+    "end",
+    "statement",
+    "claimant",
+    "kind",
+    "status",
+    "score",
+    "is_orphaned",
+    "kept_on_version",
+    "assignee__username",
+)
+
 
 def _verdict_chip(claim) -> str:
     state = getattr(claim, "verdict_state", None)

@@ -31,6 +31,7 @@ from claims.models import (
 )
 from claims.permissions import can_edit_claim, can_revise_article
 from claims.refetch import last_check
+from claims.views.rows import SHOWN_FIELDS
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -98,6 +99,7 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
         Claim.objects.filter(article=article)
         .with_current_verdict(request.user)
         .select_related("assignee")
+        .only(*SHOWN_FIELDS)
     )
     listed = claims_here.matching(**filters) if is_filtered else claims_here
     listing = windows.ListRequest(
@@ -209,7 +211,12 @@ def _more(request, article: Article):
     that the reviewer scrolled to, in place of the link that asked for it."""
     direction = request.GET["from"]
     text_number = _number(request.GET.get("text"))
-    claims_here = Claim.objects.filter(article=article).with_current_verdict(request.user)
+    claims_here = (
+        Claim.objects.filter(article=article)
+        .with_current_verdict(request.user)
+        .select_related("assignee")
+        .only(*SHOWN_FIELDS)
+    )
     context = {"article": article, "show_earlier": direction == "earlier"}
     context["show_later"] = not context["show_earlier"]
     if text_number is not None:
@@ -227,7 +234,7 @@ def _more(request, article: Article):
     )
     if listing.after is None and listing.before is None:
         return HttpResponseBadRequest("Which claims? The link names none.")
-    listed = claims_here.select_related("assignee").matching(**filters)
+    listed = claims_here.matching(**filters)
     context["listing"] = windows.list_window(listed, listing)
     _linked(article, context["listing"].claims)
     context["filter_query"] = _filter_query(request)
