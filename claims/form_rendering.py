@@ -7,7 +7,8 @@ Inputs, text areas and menus of plain options are written here from the context 
 widget itself prepares (`Widget.get_context`), so values, choices and attributes are
 Django's own; every other template (the admin's widgets, radio buttons, a form's layout)
 goes to Django's renderer. tests/test_form_rendering.py checks the output is the
-templates' to the character.
+templates' to the character, and that no template of the project overrides one of the
+widget templates written here (such an override would be silently bypassed).
 """
 
 from django.forms.renderers import DjangoTemplates

@@ -92,3 +92,16 @@ def test_the_desk_uses_the_python_renderer(settings):
         assert isinstance(get_default_renderer(), DeskFormRenderer)
     finally:
         get_default_renderer.cache_clear()
+
+
+def test_no_project_template_overrides_a_widget_written_in_python():
+    """The widgets written in Python are Django's own templates: a project template of the
+    same name would be bypassed, so there must be none."""
+    from django.conf import settings
+
+    from claims.form_rendering import INPUTS, OPTION, WIDGETS
+
+    written = {*INPUTS, OPTION, f"{WIDGETS}select.html", f"{WIDGETS}textarea.html"}
+    roots = [settings.BASE_DIR / "templates", settings.BASE_DIR / "claims" / "templates"]
+    overrides = [root / name for root in roots for name in written if (root / name).exists()]
+    assert overrides == []
