@@ -748,3 +748,24 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.body[:60]
+
+
+class ArticleStamp(models.Model):
+    """How many times what an article's workspace lists has changed: its claims and their
+    verdicts. The database counts them itself, by triggers (migration 0021), so no way of
+    writing escapes the count: a form, the admin, a bulk update or raw SQL. Article 0 counts
+    the changes that concern every article: a rating's label, a user's name, the desk's
+    cross-checking. The workspace keeps its first screen in the cache under these counts
+    (claims.views.workspace.first_screen).
+
+    On PostgreSQL the count moves as the change commits (a deferred trigger): a reader that
+    sees the new count sees the change, and the row is locked only while committing.
+    """
+
+    EVERY_ARTICLE = 0
+
+    article_id = models.BigIntegerField(primary_key=True)
+    changes = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Article {self.article_id}: {self.changes} change(s)"

@@ -13,6 +13,7 @@ sees no verdict of that claim, its rating and reasoning included, until they hav
 from django.apps import apps
 from django.db import models
 from django.db.models import Exists, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from claims.choices import ClaimStatus, VerdictState
 from claims.roles import is_editor, is_reviewer
@@ -46,6 +47,17 @@ class ArticleQuerySet(models.QuerySet):
         return self.annotate(
             claim_total=Subquery(total),
             has_published=Exists(claims.filter(status=ClaimStatus.PUBLISHED)),
+        )
+
+    def with_stamps(self):
+        """Annotate each article with its stamp (claims.models.ArticleStamp: how many times
+        what its workspace lists has changed) and the stamp of changes to every article;
+        0 before the first."""
+        stamps = _model("ArticleStamp").objects.order_by()
+        own = stamps.filter(article_id=OuterRef("pk")).values("changes")
+        every = stamps.filter(article_id=_model("ArticleStamp").EVERY_ARTICLE).values("changes")
+        return self.annotate(
+            stamp=Coalesce(Subquery(own), 0), every_article_stamp=Coalesce(Subquery(every), 0)
         )
 
 

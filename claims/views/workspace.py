@@ -2,12 +2,15 @@
 filters, and actions on ticked claims."""
 
 import functools
+import hashlib
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,6 +34,7 @@ from claims.models import (
 )
 from claims.permissions import can_edit_claim, can_revise_article
 from claims.refetch import last_check
+from claims.roles import is_editor, is_reviewer
 from claims.views.rows import SHOWN_FIELDS
 
 
@@ -115,7 +119,7 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
     if text_number is None:
         text_number = windows.window_at(article.body, selected.start) if selected else 0
     text_number = min(text_number, windows.window_count(article.body) - 1)
-    screen = windows.screen(article.body, claims_here, listed, listing, text_number)
+    screen = first_screen(request.user, article, claims_here, listed, listing, text_number)
     _linked(article, screen.listing.claims)
     _linked(article, screen.text.claims)
     return {
@@ -133,6 +137,49 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
         "may_revise": can_revise_article(request.user),
         **_totals(article, listed, is_filtered),
     }
+
+
+# How long a first screen stays in the cache unasked for: a stamp that moved on is never
+# asked for again, so this only bounds what the cache holds.
+SCREEN_CACHE_SECONDS = 600
+
+
+def _screen_key(user, article: Article, listing: windows.ListRequest, text_number: int) -> str:
+    """What a first screen depends on: the article's text and stamps (every write to what
+    it lists moves them), who looks (verdicts they may not see yet show as none) and which
+    windows."""
+    parts = (
+        article.pk,
+        article.body_hash,
+        article.stamp,
+        article.every_article_stamp,
+        user.pk,
+        is_reviewer(user),
+        is_editor(user),
+        text_number,
+        listing.after,
+        listing.before,
+        listing.starting_at,
+    )
+    return "workspace-screen:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def first_screen(
+    user, article: Article, claims, listed, listing: windows.ListRequest, text_number: int
+) -> windows.Screen:
+    """windows.screen(), kept in the cache under the article's stamps (ArticleStamp) when
+    the list is not filtered and the article was read with its stamps
+    (Article.objects.with_stamps). Never inside a transaction: its own changes are not
+    counted until it commits, and may never be."""
+    cacheable = hasattr(article, "stamp") and listed is claims and not connection.in_atomic_block
+    if not cacheable:
+        return windows.screen(article.body, claims, listed, listing, text_number)
+    key = _screen_key(user, article, listing, text_number)
+    screen = cache.get(key)
+    if screen is None:
+        screen = windows.screen(article.body, claims, listed, listing, text_number)
+        cache.set(key, screen, SCREEN_CACHE_SECONDS)
+    return screen
 
 
 def _render_blank_claim_fields() -> str:
@@ -197,7 +244,7 @@ def _filter_query(request) -> str:
 def article_detail(request: HtmxHttpRequest, article_id: int):
     """The workspace; to htmx, the window of the list or text it asked for."""
     articles = Article.objects.select_related("publisher", "archived_page").with_claim_totals()
-    article = get_object_or_404(articles, pk=article_id)
+    article = get_object_or_404(articles.with_stamps(), pk=article_id)
     if request.htmx and request.GET.get("from") in ("earlier", "later"):
         return _more(request, article)
     context = workspace_context(request, article, default_ratings())

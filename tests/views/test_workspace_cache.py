@@ -1,0 +1,208 @@
+"""The workspace's first screen kept in the cache under the article's stamps
+(claims.models.ArticleStamp, counted by database triggers): a second look reads it from
+the cache, and every write to what it lists, by the desk's actions, the admin's or plain
+SQL, shows on the next look. Transactional tests: the stamps move as changes commit."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims import editing, workflow
+from claims.models import ArticleStamp, Claim, Desk, Rating, Verdict
+from tests.factories import ArticleFactory, ClaimFactory, default_rating
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def stamp(article_id: int) -> int:
+    row = ArticleStamp.objects.filter(article_id=article_id).first()
+    return row.changes if row else 0
+
+
+def every_article() -> int:
+    return stamp(ArticleStamp.EVERY_ARTICLE)
+
+
+@pytest.fixture
+def claim(reviewer):
+    return ClaimFactory(article=ArticleFactory(), statement="One million rounds were sent.")
+
+
+def look(client, claim) -> tuple[str, int]:
+    """The workspace as the client sees it, and how many queries it took."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(claim.article.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def row_of(page: str, claim) -> str:
+    start = page.index(f'id="claim-row-{claim.pk}"')
+    return page[start : page.index("</li>", start)]
+
+
+# The counting itself: each table whose rows the workspace lists.
+
+
+def test_writes_to_an_articles_claims_move_its_stamp(claim):
+    article_id = claim.article_id
+    other = ClaimFactory()
+    before = stamp(article_id)
+    claim.statement = "Changed by save()."
+    claim.save()
+    assert stamp(article_id) == before + 1
+    Claim.objects.filter(pk=claim.pk).update(claimant="The ministry")  # no signal, no save()
+    assert stamp(article_id) == before + 2
+    ClaimFactory(article=claim.article, start=0, end=7)
+    assert stamp(article_id) == before + 3
+    with connection.cursor() as cursor:  # not even through Django
+        cursor.execute("UPDATE claims_claim SET score = 0.5 WHERE id = %s", [claim.pk])
+    assert stamp(article_id) == before + 4
+    claim.delete()
+    assert stamp(article_id) == before + 5
+    assert stamp(other.article_id) == 1  # only its own creation
+
+
+def test_writes_to_a_claims_verdicts_move_its_articles_stamp(claim, reviewer):
+    before = stamp(claim.article_id)
+    workflow.take(claim, by=reviewer)
+    after_take = stamp(claim.article_id)
+    assert after_take > before
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
+    )
+    after_draft = stamp(claim.article_id)
+    assert after_draft > after_take
+    Verdict.objects.filter(claim=claim).update(reasoning="Changed in bulk.")
+    assert stamp(claim.article_id) == after_draft + 1
+    Verdict.objects.filter(claim=claim).delete()
+    assert stamp(claim.article_id) == after_draft + 2
+
+
+def test_what_every_article_shows_moves_the_shared_stamp(claim, reviewer):
+    before = every_article()
+    Rating.objects.filter(pk=default_rating("false").pk).update(label="Wrong")
+    assert every_article() == before + 1
+    get_user_model().objects.filter(pk=reviewer.pk).update(username="rita2")
+    assert every_article() == before + 2
+    Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
+    assert every_article() == before + 3
+    # What no workspace shows moves nothing: a login, the public pages' setting.
+    from django.utils import timezone
+
+    get_user_model().objects.filter(pk=reviewer.pk).update(last_login=timezone.now())
+    Desk.objects.filter(pk=1).update(show_reviewer_names=False)
+    assert every_article() == before + 3
+    assert stamp(claim.article_id) == 1
+
+
+# The cache, seen from the workspace.
+
+
+def test_a_second_look_reads_the_first_screen_from_the_cache(reviewer_client, claim):
+    first, first_queries = look(reviewer_client, claim)
+    second, second_queries = look(reviewer_client, claim)
+    assert same_but_tokens(second) == same_but_tokens(first)
+    assert second_queries == first_queries - 1  # the screen's query
+
+
+def same_but_tokens(page: str) -> str:
+    """The page without what differs on every response: CSRF tokens and script nonces."""
+    page = re.sub(r'nonce="[^"]+"', "nonce", page)
+    page = re.sub(r'"X-CSRFToken": "[^"]+"', "token", page)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "token", page)
+
+
+def test_the_desks_actions_show_on_the_next_look(reviewer_client, reviewer, claim):
+    look(reviewer_client, claim)
+    workflow.take(claim, by=reviewer)
+    page, _ = look(reviewer_client, claim)
+    assert "assigned to rita" in row_of(page, claim)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
+    )
+    page, _ = look(reviewer_client, claim)
+    assert "Verdict: False (draft)" in row_of(page, claim)
+
+
+def test_a_write_behind_the_desks_back_shows_on_the_next_look(reviewer_client, claim):
+    look(reviewer_client, claim)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_claim SET statement = %s WHERE id = %s", ["Rewritten in SQL.", claim.pk]
+        )
+    page, _ = look(reviewer_client, claim)
+    assert "Rewritten in SQL." in row_of(page, claim)
+
+
+def test_a_renamed_reviewer_and_a_relabelled_rating_show_on_the_next_look(
+    reviewer_client, reviewer, claim
+):
+    workflow.take(claim, by=reviewer)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
+    )
+    look(reviewer_client, claim)
+    Rating.objects.filter(pk=default_rating("false").pk).update(label="Wrong")
+    get_user_model().objects.filter(pk=reviewer.pk).update(username="rita.k")
+    reviewer_client.force_login(get_user_model().objects.get(pk=reviewer.pk))
+    page, _ = look(reviewer_client, claim)
+    assert "assigned to rita.k" in row_of(page, claim)
+    assert "Verdict: Wrong (draft)" in row_of(page, claim)
+
+
+def test_each_reviewer_sees_their_own_screen(client, reviewer, other_reviewer, claim):
+    """With cross-checking on, the reviewer sees the rating they submitted; the one who is to
+    cross-check it sees none, even right after the first looked."""
+    Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
+    workflow.take(claim, by=reviewer)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
+    )
+    workflow.submit_for_review(claim, by=reviewer)
+    client.force_login(reviewer)
+    own, _ = look(client, claim)
+    assert "verdict-chip" in row_of(own, claim)
+    client.force_login(other_reviewer)
+    blind, _ = look(client, claim)
+    assert "verdict-chip" not in row_of(blind, claim)
+
+
+def test_turning_cross_checking_on_shows_on_the_next_look(client, reviewer, other_reviewer, claim):
+    workflow.take(claim, by=reviewer)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
+    )
+    workflow.submit_for_review(claim, by=reviewer)
+    client.force_login(other_reviewer)
+    page, _ = look(client, claim)
+    assert "verdict-chip" in row_of(page, claim)
+    Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
+    page, _ = look(client, claim)
+    assert "verdict-chip" not in row_of(page, claim)
+
+
+def test_a_filtered_list_is_not_kept(reviewer_client, claim):
+    url = claim.article.get_absolute_url()
+    reviewer_client.get(url, {"status": "accepted"})
+    with CaptureQueriesContext(connection) as first:
+        reviewer_client.get(url, {"status": "accepted"})
+    with CaptureQueriesContext(connection) as second:
+        reviewer_client.get(url, {"status": "accepted"})
+    assert len(first) == len(second)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_inside_a_transaction_nothing_is_kept(reviewer_client, claim):
+    """A transaction's changes are not counted until it commits (and may never be): a look
+    inside one computes its screen each time."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert connection.in_atomic_block
+    _, first = look(reviewer_client, claim)
+    _, second = look(reviewer_client, claim)
+    assert first == second
+    assert ArticleStamp.objects.count() == (0 if connection.vendor == "postgresql" else 1)
