@@ -67,14 +67,25 @@ def _read_totals(article: Article) -> None:
         ).get()
 
 
-def _totals(article: Article, listed, is_filtered: bool) -> dict:
+def claims_shown(article: Article, user):
+    """The article's claims as the workspace shows them to the user (claims.views.rows)."""
+    return (
+        Claim.objects.filter(article=article)
+        .with_current_verdict(user)
+        .select_related("assignee")
+        .only(*SHOWN_FIELDS)
+    )
+
+
+def _totals(article: Article, user, filters: dict) -> dict:
     """The claim count, whether any is published, and how many the filters leave: read
     with the article where the view asked for them (Article.objects.with_claim_totals)."""
     _read_totals(article)
+    matching = claims_shown(article, user).matching(**filters).count() if filters else None
     return {
         "claim_total": article.claim_total,
         "has_published": article.has_published,
-        "match_total": listed.count() if is_filtered else article.claim_total,
+        "match_total": article.claim_total if matching is None else matching,
     }
 
 
@@ -99,13 +110,8 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
     filter_form = ClaimFilterForm(request.GET or None, ratings=ratings)
     filters = filter_form.filters(request.user) if filter_form.is_bound else {}
     is_filtered = any(filters.values())
-    claims_here = (
-        Claim.objects.filter(article=article)
-        .with_current_verdict(request.user)
-        .select_related("assignee")
-        .only(*SHOWN_FIELDS)
-    )
-    listed = claims_here.matching(**filters) if is_filtered else claims_here
+    if not is_filtered:
+        filters = {}
     listing = windows.ListRequest(
         after=windows.parse_cursor(request.GET.get("after")),
         before=windows.parse_cursor(request.GET.get("before")),
@@ -119,7 +125,7 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
     if text_number is None:
         text_number = windows.window_at(article.body, selected.start) if selected else 0
     text_number = min(text_number, windows.window_count(article.body) - 1)
-    screen = first_screen(request.user, article, claims_here, listed, listing, text_number)
+    screen = first_screen(request.user, article, filters, listing, text_number)
     _linked(article, screen.listing.claims)
     _linked(article, screen.text.claims)
     return {
@@ -135,7 +141,7 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
         "is_filtered": is_filtered,
         "page_check": last_check(article),
         "may_revise": can_revise_article(request.user),
-        **_totals(article, listed, is_filtered),
+        **_totals(article, request.user, filters),
     }
 
 
@@ -165,19 +171,24 @@ def _screen_key(user, article: Article, listing: windows.ListRequest, text_numbe
 
 
 def first_screen(
-    user, article: Article, claims, listed, listing: windows.ListRequest, text_number: int
+    user, article: Article, filters: dict, listing: windows.ListRequest, text_number: int
 ) -> windows.Screen:
-    """windows.screen(), kept in the cache under the article's stamps (ArticleStamp) when
-    the list is not filtered and the article was read with its stamps
-    (Article.objects.with_stamps). Never inside a transaction: its own changes are not
-    counted until it commits, and may never be."""
-    cacheable = hasattr(article, "stamp") and listed is claims and not connection.in_atomic_block
-    if not cacheable:
+    """windows.screen() of the claims the filters leave, kept in the cache under the
+    article's stamps (ArticleStamp) when nothing filters the list and the article was read
+    with its stamps (Article.objects.with_stamps). Never inside a transaction: its own
+    changes are not counted until it commits, and may never be."""
+
+    def computed() -> windows.Screen:
+        claims = claims_shown(article, user)
+        listed = claims.matching(**filters) if filters else claims
         return windows.screen(article.body, claims, listed, listing, text_number)
+
+    if filters or not hasattr(article, "stamp") or connection.in_atomic_block:
+        return computed()
     key = _screen_key(user, article, listing, text_number)
     screen = cache.get(key)
     if screen is None:
-        screen = windows.screen(article.body, claims, listed, listing, text_number)
+        screen = computed()
         cache.set(key, screen, SCREEN_CACHE_SECONDS)
     return screen
 
@@ -258,12 +269,7 @@ def _more(request, article: Article):
     that the reviewer scrolled to, in place of the link that asked for it."""
     direction = request.GET["from"]
     text_number = _number(request.GET.get("text"))
-    claims_here = (
-        Claim.objects.filter(article=article)
-        .with_current_verdict(request.user)
-        .select_related("assignee")
-        .only(*SHOWN_FIELDS)
-    )
+    claims_here = claims_shown(article, request.user)
     context = {"article": article, "show_earlier": direction == "earlier"}
     context["show_later"] = not context["show_earlier"]
     if text_number is not None:
