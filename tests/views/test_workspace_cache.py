@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from claims import editing, workflow
 from claims.models import ArticleStamp, Claim, Desk, Rating, Verdict
-from tests.factories import ArticleFactory, ClaimFactory, default_rating
+from claims.windows import LIST_WINDOW_CLAIMS
+from tests.factories import ArticleFactory, ClaimFactory, article_with_claims, default_rating
+from tests.views.test_page_cost import WORKSPACE_QUERIES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -206,3 +208,16 @@ def test_inside_a_transaction_nothing_is_kept(reviewer_client, claim):
     _, second = look(reviewer_client, claim)
     assert first == second
     assert ArticleStamp.objects.count() == (0 if connection.vendor == "postgresql" else 1)
+
+
+@pytest.mark.parametrize("size", [5, 5_000], ids=lambda n: f"{n}-claims")
+def test_a_kept_first_screen_costs_one_query_less_at_any_size(
+    reviewer_client, size, django_assert_max_num_queries
+):
+    """The pinned workspace queries (test_page_cost) less the screen's, at 5 or 5,000."""
+    article = article_with_claims(size)
+    url = article.get_absolute_url()
+    reviewer_client.get(url)
+    with django_assert_max_num_queries(WORKSPACE_QUERIES - 1):
+        response = reviewer_client.get(url)
+    assert response.content.decode().count('class="claim-row') == min(size, LIST_WINDOW_CLAIMS)
