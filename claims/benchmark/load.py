@@ -64,7 +64,7 @@ def pages(data: BenchData) -> list[Page]:
     middle = CLAIMS_PER_ARTICLE[1]
     largest = CLAIMS_PER_ARTICLE[-1]
     panel = f"/articles/{article[largest]}/claims/{claim[largest]}/"
-    listed = [Page("floor", "/bench/floor/")]
+    listed = [Page("floor", "/bench/floor/"), Page("empty desk page", "/bench/desk-page/")]
     listed += [Page(f"workspace, {n:,} claims", f"/articles/{article[n]}/") for n in article]
     listed += [
         Page(
