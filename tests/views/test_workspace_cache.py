@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from claims import editing, workflow
 from claims.models import ArticleStamp, Claim, Desk, Rating, Verdict
@@ -39,6 +40,20 @@ def look(client, claim) -> tuple[str, int]:
         response = client.get(claim.article.get_absolute_url())
     assert response.status_code == 200
     return response.content.decode(), len(queries)
+
+
+def take_and_draft(claim, reviewer) -> None:
+    """The reviewer takes the claim and drafts a "False" verdict."""
+    workflow.take(claim, by=reviewer)
+    editing.save_verdict_draft(
+        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
+    )
+
+
+def submitted(claim, reviewer) -> None:
+    """The reviewer's "False" verdict on the claim, submitted for review."""
+    take_and_draft(claim, reviewer)
+    workflow.submit_for_review(claim, by=reviewer)
 
 
 def row_of(page: str, claim) -> str:
@@ -93,8 +108,6 @@ def test_what_every_article_shows_moves_the_shared_stamp(claim, reviewer):
     Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
     assert every_article() == before + 3
     # What no workspace shows moves nothing: a login, the public pages' setting.
-    from django.utils import timezone
-
     get_user_model().objects.filter(pk=reviewer.pk).update(last_login=timezone.now())
     Desk.objects.filter(pk=1).update(show_reviewer_names=False)
     assert every_article() == before + 3
@@ -143,10 +156,7 @@ def test_a_write_behind_the_desks_back_shows_on_the_next_look(reviewer_client, c
 def test_a_renamed_reviewer_and_a_relabelled_rating_show_on_the_next_look(
     reviewer_client, reviewer, claim
 ):
-    workflow.take(claim, by=reviewer)
-    editing.save_verdict_draft(
-        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
-    )
+    take_and_draft(claim, reviewer)
     look(reviewer_client, claim)
     Rating.objects.filter(pk=default_rating("false").pk).update(label="Wrong")
     get_user_model().objects.filter(pk=reviewer.pk).update(username="rita.k")
@@ -160,11 +170,7 @@ def test_each_reviewer_sees_their_own_screen(client, reviewer, other_reviewer, c
     """With cross-checking on, the reviewer sees the rating they submitted; the one who is to
     cross-check it sees none, even right after the first looked."""
     Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
-    workflow.take(claim, by=reviewer)
-    editing.save_verdict_draft(
-        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
-    )
-    workflow.submit_for_review(claim, by=reviewer)
+    submitted(claim, reviewer)
     client.force_login(reviewer)
     own, _ = look(client, claim)
     assert "verdict-chip" in row_of(own, claim)
@@ -174,11 +180,7 @@ def test_each_reviewer_sees_their_own_screen(client, reviewer, other_reviewer, c
 
 
 def test_turning_cross_checking_on_shows_on_the_next_look(client, reviewer, other_reviewer, claim):
-    workflow.take(claim, by=reviewer)
-    editing.save_verdict_draft(
-        claim, by=reviewer, rating=default_rating("false"), reasoning="Why.", version=None
-    )
-    workflow.submit_for_review(claim, by=reviewer)
+    submitted(claim, reviewer)
     client.force_login(other_reviewer)
     page, _ = look(client, claim)
     assert "verdict-chip" in row_of(page, claim)
@@ -201,8 +203,6 @@ def test_a_filtered_list_is_not_kept(reviewer_client, claim):
 def test_inside_a_transaction_nothing_is_kept(reviewer_client, claim):
     """A transaction's changes are not counted until it commits (and may never be): a look
     inside one computes its screen each time."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
     assert connection.in_atomic_block
     _, first = look(reviewer_client, claim)
     _, second = look(reviewer_client, claim)
