@@ -35,7 +35,7 @@ article = demo.load_seed_article().article
 user = get_user_model().objects.create_user("fault-reviewer")
 user.groups.add(Group.objects.get(name="Reviewer"))
 client = Client()
-client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+client.force_login(user, backend="claims.backends.DeskModelBackend")
 print(json.dumps({
     "session": client.cookies["sessionid"].value,
     "workspace": article.get_absolute_url(),

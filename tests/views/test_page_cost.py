@@ -25,10 +25,10 @@ def reads_body(sql: str) -> bool:
 
 # As pinned in test_panel.py and test_workspace.py: the panel's nine (two of them the
 # reviewer's permissions); the workspace's eight for a reviewer (session, user, the user's
-# two permission lookups, the article with its claim totals, the rating scale, one query
+# permissions (one lookup), the article with its claim totals, the rating scale, one query
 # for the text's and the list's windows, the My work badge).
-PANEL_QUERIES = 9
-WORKSPACE_QUERIES = 8
+PANEL_QUERIES = 8
+WORKSPACE_QUERIES = 7
 SIZES = [5, 5_000]
 
 
