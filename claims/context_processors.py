@@ -17,8 +17,7 @@ _SUBMITTED_BY_OTHERS = (
 )
 _WAITING = {
     # An editor approves what needs no cross-check, or has had it.
-    "editor": _SUBMITTED_BY_OTHERS
-    + f"NOT ({_CROSS_CHECKING_ON} AND cross_checked_by_id IS NULL)",
+    "editor": _SUBMITTED_BY_OTHERS + f"NOT ({_CROSS_CHECKING_ON} AND cross_checked_by_id IS NULL)",
     # A reviewer, with cross-checking on, rates what has had none.
     "reviewer": _SUBMITTED_BY_OTHERS + f"{_CROSS_CHECKING_ON} AND cross_checked_by_id IS NULL",
 }
