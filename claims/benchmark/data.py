@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ PUBLISHERS = 2_000
 CONTEXT_CHARS = 32
 USERNAME = "bench"
 EDITOR_USERNAME = "bench-editor"
+ADMIN_USERNAME = "bench-admin"
 
 SPEAKERS = ["The ministry", "Officials", "The senator", "Analysts", "The agency", "Police"]
 COUNTRIES = ["North Korea", "Russia", "Ukraine", "Israel", "South Korea", "Japan", "China"]
@@ -67,7 +69,8 @@ class BenchData:
     articles: dict[int, int] = field(default_factory=dict)  # claims per article -> id
     claims: dict[int, int] = field(default_factory=dict)  # claims per article -> a claim's id
     published_claim: int = 0
-    user_id: int = 0
+    user_id: int = 0  # the reviewer the desk's pages are measured as
+    admin_id: int = 0  # the admin the admin's pages are measured as
 
 
 def sentence(rng: random.Random, n: int) -> tuple[str, str, str]:
@@ -98,10 +101,17 @@ def build(seed: int = 13) -> BenchData:
     """Write the benchmark's desk into the (empty, migrated) database."""
     rng = random.Random(seed)  # noqa: S311 (made-up data, the same every run)
     data = BenchData()
+    # The desk's roles as its people hold them: a reviewer and an editor by their groups
+    # (every page reads their permissions), the library's admin a superuser (as `make
+    # run`'s demo admin).
     users = get_user_model()
-    reviewer = users.objects.create_superuser(USERNAME, "bench@example.org", None)
-    editor = users.objects.create_superuser(EDITOR_USERNAME, "editor@example.org", None)
-    data.user_id = reviewer.pk
+    reviewer = users.objects.create_user(USERNAME, "bench@example.org", None)
+    reviewer.groups.add(Group.objects.get(name="Reviewer"))
+    editor = users.objects.create_user(EDITOR_USERNAME, "editor@example.org", None)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    admin = users.objects.create_superuser(ADMIN_USERNAME, "admin@example.org", None)
+    admin.groups.add(Group.objects.get(name="Admin"))
+    data.user_id, data.admin_id = reviewer.pk, admin.pk
     ratings = list(Rating.objects.default_scale())
     now = timezone.now()
     with transaction.atomic():

@@ -7,7 +7,7 @@ from html import escape
 
 from django.urls import reverse
 
-from claims.choices import VerdictState
+from claims.choices import ClaimKind, ClaimStatus, VerdictState
 
 # What a row and a mark show of a claim: the workspace reads only these (not its quote,
 # context, signals or history fields: decoding every row's signals was a third of the
@@ -25,6 +25,11 @@ SHOWN_FIELDS = (
     "kept_on_version",
     "assignee__username",
 )
+
+# The labels a row shows, looked up once (a model's get_FOO_display() flattens its field's
+# choices again on every call: two calls a row).
+STATUS_LABELS = dict(ClaimStatus.choices)
+KIND_LABELS = dict(ClaimKind.choices)
 
 
 def _verdict_chip(claim) -> str:
@@ -62,8 +67,8 @@ def claim_row(claim, *, selected_pk=None, oob: bool = False) -> str:
         f'<a class="claim-link" href="{link}" data-hx-get="{link}" data-hx-target="#claim-panel" '
         f'data-hx-push-url="true" data-claim="{pk}">\n'
         f'<span class="row-top">\n'
-        f'<span class="status status-{status}">{escape(claim.get_status_display())}</span>\n'
-        f'<span class="kind">{escape(claim.get_kind_display())}</span>\n'
+        f'<span class="status status-{status}">{escape(STATUS_LABELS.get(claim.status, claim.status))}</span>\n'
+        f'<span class="kind">{escape(KIND_LABELS.get(claim.kind, claim.kind))}</span>\n'
         f"{_verdict_chip(claim)}"
         f'<span class="score" title="Check-worthiness">{claim.score:.2f}</span>\n'
         f"</span>\n"
