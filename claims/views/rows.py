@@ -55,6 +55,7 @@ def claim_row(claim, *, selected_pk=None, oob: bool = False) -> str:
     pk = claim.pk
     link = escape(claim.link)
     status = escape(claim.status)
+    status_label = escape(STATUS_LABELS.get(claim.status, claim.status))
     chosen = " is-selected" if pk == selected_pk else ""
     swap = ' data-hx-swap-oob="true"' if oob else ""
     tick = escape(shortened(claim.statement, 40))
@@ -67,7 +68,7 @@ def claim_row(claim, *, selected_pk=None, oob: bool = False) -> str:
         f'<a class="claim-link" href="{link}" data-hx-get="{link}" data-hx-target="#claim-panel" '
         f'data-hx-push-url="true" data-claim="{pk}">\n'
         f'<span class="row-top">\n'
-        f'<span class="status status-{status}">{escape(STATUS_LABELS.get(claim.status, claim.status))}</span>\n'
+        f'<span class="status status-{status}">{status_label}</span>\n'
         f'<span class="kind">{escape(KIND_LABELS.get(claim.kind, claim.kind))}</span>\n'
         f"{_verdict_chip(claim)}"
         f'<span class="score" title="Check-worthiness">{claim.score:.2f}</span>\n'

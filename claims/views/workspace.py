@@ -124,7 +124,6 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
     text_number = _number(request.GET.get("text"))
     if text_number is None:
         text_number = windows.window_at(article.body, selected.start) if selected else 0
-    text_number = min(text_number, windows.window_count(article.body) - 1)
     screen = first_screen(request.user, article, filters, listing, text_number)
     _linked(article, screen.listing.claims)
     _linked(article, screen.text.claims)
@@ -170,6 +169,11 @@ def _screen_key(user, article: Article, listing: windows.ListRequest, text_numbe
     return "workspace-screen:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def keeps_screen(article: Article, filters: dict) -> bool:
+    """Whether first_screen() keeps this screen in the cache (and may find it there)."""
+    return not filters and hasattr(article, "stamp") and not connection.in_atomic_block
+
+
 def first_screen(
     user, article: Article, filters: dict, listing: windows.ListRequest, text_number: int
 ) -> windows.Screen:
@@ -181,9 +185,10 @@ def first_screen(
     def computed() -> windows.Screen:
         claims = claims_shown(article, user)
         listed = claims.matching(**filters) if filters else claims
-        return windows.screen(article.body, claims, listed, listing, text_number)
+        last = windows.window_count(article.body) - 1
+        return windows.screen(article.body, claims, listed, listing, min(text_number, last))
 
-    if filters or not hasattr(article, "stamp") or connection.in_atomic_block:
+    if not keeps_screen(article, filters):
         return computed()
     key = _screen_key(user, article, listing, text_number)
     screen = cache.get(key)
@@ -255,9 +260,14 @@ def _filter_query(request) -> str:
 def article_detail(request: HtmxHttpRequest, article_id: int):
     """The workspace; to htmx, the window of the list or text it asked for."""
     articles = Article.objects.select_related("publisher", "archived_page").with_claim_totals()
-    article = get_object_or_404(articles.with_stamps(), pk=article_id)
     if request.htmx and request.GET.get("from") in ("earlier", "later"):
-        return _more(request, article)
+        return _more(request, get_object_or_404(articles, pk=article_id))
+    articles = articles.with_stamps()
+    if not request.GET and not connection.in_atomic_block:
+        # The first screen will likely come from the cache, which needs none of the body
+        # (up to a megabyte; 1 ms of a 5,000-claim article's page): read if it does not.
+        articles = articles.defer("body")
+    article = get_object_or_404(articles, pk=article_id)
     context = workspace_context(request, article, default_ratings())
     if request.htmx and request.htmx.target == "claim-list":
         return render(request, "claims/article_detail.html#claim-list", context)

@@ -15,7 +15,7 @@ from claims import editing, workflow
 from claims.models import ArticleStamp, Claim, Desk, Rating, Verdict
 from claims.windows import LIST_WINDOW_CLAIMS
 from tests.factories import ArticleFactory, ClaimFactory, article_with_claims, default_rating
-from tests.views.test_page_cost import WORKSPACE_QUERIES
+from tests.views.test_page_cost import WORKSPACE_QUERIES, reads_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,7 +121,17 @@ def test_a_second_look_reads_the_first_screen_from_the_cache(reviewer_client, cl
     first, first_queries = look(reviewer_client, claim)
     second, second_queries = look(reviewer_client, claim)
     assert same_but_tokens(second) == same_but_tokens(first)
-    assert second_queries == first_queries - 1  # the screen's query
+    # The screen's query, and the article's body, which only computing a screen reads.
+    assert second_queries == first_queries - 2
+
+
+def test_a_kept_first_screen_never_reads_the_article_body(reviewer_client, claim):
+    url = claim.article.get_absolute_url()
+    reviewer_client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = reviewer_client.get(url)
+    assert claim.statement in response.content.decode()
+    assert not [query for query in queries.captured_queries if reads_body(query["sql"])]
 
 
 def same_but_tokens(page: str) -> str:
