@@ -191,11 +191,24 @@ def first_screen(
     if not keeps_screen(article, filters):
         return computed()
     key = _screen_key(user, article, listing, text_number)
-    screen = cache.get(key)
-    if screen is None:
-        screen = computed()
-        cache.set(key, screen, SCREEN_CACHE_SECONDS)
+    kept = cache.get(key)
+    if kept is None:
+        _read_for_screen(article)
+        kept = (computed(), article.claim_total, article.has_published)
+        cache.set(key, kept, SCREEN_CACHE_SECONDS)
+    # The claim totals are kept with the screen: the article's stamp counts their changes.
+    screen, article.claim_total, article.has_published = kept
     return screen
+
+
+def _read_for_screen(article: Article) -> None:
+    """The article's body and claim totals, if it was read without them (the workspace
+    reads neither when its first screen will likely come from the cache): one query."""
+    if "body" in article.get_deferred_fields() or not hasattr(article, "claim_total"):
+        totals = Article.objects.with_claim_totals().filter(pk=article.pk)
+        article.body, article.claim_total, article.has_published = totals.values_list(
+            "body", "claim_total", "has_published"
+        ).get()
 
 
 def _render_blank_claim_fields() -> str:
@@ -259,13 +272,15 @@ def _filter_query(request) -> str:
 @vary_on_headers("HX-Request", "HX-Target")
 def article_detail(request: HtmxHttpRequest, article_id: int):
     """The workspace; to htmx, the window of the list or text it asked for."""
-    articles = Article.objects.select_related("publisher", "archived_page").with_claim_totals()
+    articles = Article.objects.select_related("publisher", "archived_page")
     if request.htmx and request.GET.get("from") in ("earlier", "later"):
         return _more(request, get_object_or_404(articles, pk=article_id))
     articles = articles.with_stamps()
-    if not request.GET and not connection.in_atomic_block:
-        # The first screen will likely come from the cache, which needs none of the body
-        # (up to a megabyte; 1 ms of a 5,000-claim article's page): read if it does not.
+    if request.GET or connection.in_atomic_block:
+        articles = articles.with_claim_totals()
+    else:
+        # The first screen will likely come from the cache, with the claim totals: the body
+        # (up to a megabyte) and the count of the claims are read only if it does not.
         articles = articles.defer("body")
     article = get_object_or_404(articles, pk=article_id)
     context = workspace_context(request, article, default_ratings())

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims import editing, workflow
-from claims.models import ArticleStamp, Claim, Desk, Rating, Verdict
+from claims.models import ArticleStamp, Claim, ClaimStatus, Desk, Rating, Verdict
 from claims.windows import LIST_WINDOW_CLAIMS
 from tests.factories import ArticleFactory, ClaimFactory, article_with_claims, default_rating
 from tests.views.test_page_cost import WORKSPACE_QUERIES, reads_body
@@ -132,6 +132,20 @@ def test_a_kept_first_screen_never_reads_the_article_body(reviewer_client, claim
         response = reviewer_client.get(url)
     assert claim.statement in response.content.decode()
     assert not [query for query in queries.captured_queries if reads_body(query["sql"])]
+
+
+def test_the_kept_claim_totals_follow_the_claims(reviewer_client, claim):
+    """The claim count and the public report's link are kept with the screen: a claim
+    added, or one published, shows on the next look."""
+    page, _ = look(reviewer_client, claim)
+    assert '<span class="count" id="claim-count">1</span>' in page
+    assert "Public report" not in page
+    ClaimFactory(article=claim.article, start=0, end=3)
+    page, _ = look(reviewer_client, claim)
+    assert '<span class="count" id="claim-count">2</span>' in page
+    Claim.objects.filter(pk=claim.pk).update(status=ClaimStatus.PUBLISHED)
+    page, _ = look(reviewer_client, claim)
+    assert "Public report" in page
 
 
 def same_but_tokens(page: str) -> str:
