@@ -34,6 +34,14 @@ def _cross_checking_on() -> Exists:
     return Exists(_model("Desk").objects.filter(cross_checking=True))
 
 
+def every_article_stamp() -> Coalesce:
+    """The stamp of changes to what every article shows (ArticleStamp.EVERY_ARTICLE): the
+    ratings, the reviewers' names, the cross-checking setting; 0 before the first."""
+    stamps = _model("ArticleStamp").objects.order_by()
+    every = stamps.filter(article_id=_model("ArticleStamp").EVERY_ARTICLE).values("changes")
+    return Coalesce(Subquery(every), 0)
+
+
 class ArticleQuerySet(models.QuerySet):
     def with_claim_totals(self):
         """Annotate each article with its number of claims and whether any is published:
@@ -53,11 +61,10 @@ class ArticleQuerySet(models.QuerySet):
         """Annotate each article with its stamp (claims.models.ArticleStamp: how many times
         what its workspace lists has changed) and the stamp of changes to every article;
         0 before the first."""
-        stamps = _model("ArticleStamp").objects.order_by()
-        own = stamps.filter(article_id=OuterRef("pk")).values("changes")
-        every = stamps.filter(article_id=_model("ArticleStamp").EVERY_ARTICLE).values("changes")
+        own = _model("ArticleStamp").objects.order_by().filter(article_id=OuterRef("pk"))
         return self.annotate(
-            stamp=Coalesce(Subquery(own), 0), every_article_stamp=Coalesce(Subquery(every), 0)
+            stamp=Coalesce(Subquery(own.values("changes")), 0),
+            every_article_stamp=every_article_stamp(),
         )
 
 

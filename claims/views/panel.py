@@ -34,6 +34,7 @@ from claims.forms import (
 from claims.matching import similar_claims
 from claims.models import Citation, Claim, Desk, Rating, SourceKind, Stance, Verdict, VerdictState
 from claims.permissions import can_comment, can_edit_claim, reviewers
+from claims.querysets import every_article_stamp
 from claims.sources.tasks import fetchable_sources
 from claims.timeline import claim_timeline
 from claims.views.workspace import default_ratings, workspace_context
@@ -55,8 +56,12 @@ def claim_or_404(request, article_id: int, claim_id: int) -> Claim:
         claims = claims.defer("article__body")
     else:
         claims = claims.select_related("article__archived_page")
-    # The desk's one setting the workflow steps depend on, read with the claim.
-    claims = claims.annotate(cross_checking_on=Exists(Desk.objects.filter(cross_checking=True)))
+    # The desk's one setting the workflow steps depend on, read with the claim, and the
+    # stamp the rating scale is kept under (default_ratings).
+    claims = claims.annotate(
+        cross_checking_on=Exists(Desk.objects.filter(cross_checking=True)),
+        every_article_stamp=every_article_stamp(),
+    )
     return get_object_or_404(
         claims.with_current_verdict(request.user), pk=claim_id, article_id=article_id
     )
@@ -105,7 +110,7 @@ class Panel:
 
     @cached_property
     def ratings(self) -> list[Rating]:
-        return default_ratings()
+        return default_ratings(getattr(self.claim, "every_article_stamp", None))
 
 
 def facts_context(panel: Panel) -> dict:

@@ -42,8 +42,23 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def default_ratings() -> list[Rating]:
-    return list(Rating.objects.default_scale())
+# How long the rating scale stays in the cache unasked for (as SCREEN_CACHE_SECONDS).
+RATINGS_CACHE_SECONDS = 600
+
+
+def default_ratings(every_article_stamp: int | None = None) -> list[Rating]:
+    """The default scale's ratings, in order. Given the stamp of every article (read with
+    the article or claim: the database counts every change to the scale in it, migrations
+    0021 and 0022), kept in the cache under it; never inside a transaction (its changes
+    are not counted until it commits)."""
+    if every_article_stamp is None or connection.in_atomic_block:
+        return list(Rating.objects.default_scale())
+    key = f"default-ratings:{every_article_stamp}"
+    ratings = cache.get(key)
+    if ratings is None:
+        ratings = list(Rating.objects.default_scale())
+        cache.set(key, ratings, RATINGS_CACHE_SECONDS)
+    return ratings
 
 
 def _linked(article: Article, claims) -> None:
@@ -283,7 +298,7 @@ def article_detail(request: HtmxHttpRequest, article_id: int):
         # (up to a megabyte) and the count of the claims are read only if it does not.
         articles = articles.defer("body")
     article = get_object_or_404(articles, pk=article_id)
-    context = workspace_context(request, article, default_ratings())
+    context = workspace_context(request, article, default_ratings(article.every_article_stamp))
     if request.htmx and request.htmx.target == "claim-list":
         return render(request, "claims/article_detail.html#claim-list", context)
     return render(request, "claims/article_detail.html", context)

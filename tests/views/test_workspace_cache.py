@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from claims import editing, workflow
-from claims.models import ArticleStamp, Claim, ClaimStatus, Desk, Rating, Verdict
+from claims.models import ArticleStamp, Claim, ClaimStatus, Desk, Rating, RatingScale, Verdict
 from claims.windows import LIST_WINDOW_CLAIMS
 from tests.factories import ArticleFactory, ClaimFactory, article_with_claims, default_rating
-from tests.views.test_page_cost import WORKSPACE_QUERIES, reads_body
+from tests.views.test_page_cost import PANEL_QUERIES, WORKSPACE_QUERIES, reads_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,10 +107,20 @@ def test_what_every_article_shows_moves_the_shared_stamp(claim, reviewer):
     assert every_article() == before + 2
     Desk.objects.update_or_create(pk=1, defaults={"cross_checking": True})
     assert every_article() == before + 3
-    # What no workspace shows moves nothing: a login, the public pages' setting.
+    # The scale every workspace offers: a rating added, another scale made the default.
+    scale = default_rating("false").scale
+    Rating.objects.create(scale=scale, label="Lacks evidence", slug="lacks-evidence", order=99)
+    assert every_article() == before + 4
+    other = RatingScale.objects.create(name="Five steps")
+    RatingScale.objects.filter(pk=scale.pk).update(is_default=False)
+    RatingScale.objects.filter(pk=other.pk).update(is_default=True)
+    assert every_article() == before + 6
+    # What no workspace shows moves nothing: a login, the public pages' setting, a scale's
+    # description.
     get_user_model().objects.filter(pk=reviewer.pk).update(last_login=timezone.now())
     Desk.objects.filter(pk=1).update(show_reviewer_names=False)
-    assert every_article() == before + 3
+    RatingScale.objects.filter(pk=other.pk).update(description="Our own.")
+    assert every_article() == before + 6
     assert stamp(claim.article_id) == 1
 
 
@@ -121,8 +131,17 @@ def test_a_second_look_reads_the_first_screen_from_the_cache(reviewer_client, cl
     first, first_queries = look(reviewer_client, claim)
     second, second_queries = look(reviewer_client, claim)
     assert same_but_tokens(second) == same_but_tokens(first)
-    # The screen's query, and the article's body, which only computing a screen reads.
-    assert second_queries == first_queries - 2
+    # The screen's query, the article's body and claim totals (read only to compute a
+    # screen) and the rating scale.
+    assert second_queries == first_queries - 3
+
+
+def test_a_rating_added_to_the_scale_shows_in_the_filter_on_the_next_look(reviewer_client, claim):
+    look(reviewer_client, claim)
+    scale = default_rating("false").scale
+    Rating.objects.create(scale=scale, label="Lacks evidence", slug="lacks-evidence", order=99)
+    page, _ = look(reviewer_client, claim)
+    assert '<option value="lacks-evidence">Lacks evidence</option>' in page
 
 
 def test_a_kept_first_screen_never_reads_the_article_body(reviewer_client, claim):
@@ -246,3 +265,20 @@ def test_a_kept_first_screen_costs_one_query_less_at_any_size(
     with django_assert_max_num_queries(WORKSPACE_QUERIES - 1):
         response = reviewer_client.get(url)
     assert response.content.decode().count('class="claim-row') == min(size, LIST_WINDOW_CLAIMS)
+
+
+def test_the_panel_keeps_the_scale_and_offers_a_rating_added_since(
+    reviewer_client, reviewer, claim, django_assert_max_num_queries
+):
+    """The claim panel reads the rating scale once per change to it: a second opening
+    costs the pinned queries (test_page_cost) less the scale's, and a rating added since
+    is offered."""
+    workflow.take(claim, by=reviewer)
+    url = claim.get_absolute_url()
+    reviewer_client.get(url, HTTP_HX_REQUEST="true")
+    with django_assert_max_num_queries(PANEL_QUERIES - 1):
+        reviewer_client.get(url, HTTP_HX_REQUEST="true")
+    scale = default_rating("false").scale
+    Rating.objects.create(scale=scale, label="Lacks evidence", slug="lacks-evidence", order=99)
+    html = reviewer_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Lacks evidence" in html
