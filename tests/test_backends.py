@@ -1,11 +1,15 @@
-"""The login backend reads a user's permissions in one query, and answers as Django's does."""
+"""The login backend reads the request's user with their permissions in one query, and
+answers as Django's does."""
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
 
 from claims.backends import DeskModelBackend
+from claims.roles import is_editor, is_reviewer
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +61,48 @@ def test_an_object_permission_is_never_granted():
 def test_the_desk_logs_in_with_it(settings):
     assert "claims.backends.DeskModelBackend" in settings.AUTHENTICATION_BACKENDS
     assert "django.contrib.auth.backends.ModelBackend" not in settings.AUTHENTICATION_BACKENDS
+
+
+@pytest.mark.parametrize(
+    "roles", [[], ["Reviewer"], ["Editor"], ["Admin"], ["Reviewer", "Editor"]], ids=str
+)
+@pytest.mark.parametrize(
+    "own", [False, True], ids=["groups only", "with a permission of their own"]
+)
+def test_a_requests_user_comes_with_their_permissions_in_one_query(
+    roles, own, django_assert_num_queries
+):
+    user = UserFactory(roles=roles)
+    if own:
+        user.user_permissions.add(Permission.objects.get(codename="delete_source"))
+    expected = ModelBackend().get_all_permissions(fresh(user))
+    with django_assert_num_queries(1):
+        loaded = DeskModelBackend().get_user(user.pk)
+        assert loaded.get_all_permissions() == expected
+        assert loaded.has_perm("claims.change_claim") == ("claims.change_claim" in expected)
+    assert (loaded.pk, loaded.username, loaded.password) == (user.pk, user.username, user.password)
+
+
+def test_no_user_for_an_unknown_or_inactive_id():
+    assert DeskModelBackend().get_user(987_654) is None
+    gone = UserFactory(roles=["Editor"], is_active=False)
+    assert DeskModelBackend().get_user(gone.pk) is None
+
+
+def test_a_superusers_permissions_are_every_one_read_when_asked():
+    root = UserFactory(is_superuser=True)
+    loaded = DeskModelBackend().get_user(root.pk)
+    assert loaded.has_perm("claims.approve_verdict")  # Django answers without asking
+    assert loaded.get_all_permissions() == ModelBackend().get_all_permissions(fresh(root))
+
+
+def test_a_request_reads_its_user_and_their_roles_in_one_query(client, django_assert_num_queries):
+    """As the authentication middleware does: the session, then the user with their
+    permissions; asking their roles costs nothing more."""
+    client.force_login(UserFactory(roles=["Reviewer"]))
+    request = RequestFactory().get("/")
+    request.session = SessionStore(client.session.session_key)
+    with django_assert_num_queries(2):
+        user = get_user(request)
+        assert is_reviewer(user)
+        assert not is_editor(user)

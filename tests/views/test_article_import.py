@@ -22,7 +22,7 @@ SEOUL = (FIXTURES / "seoul-visit.html").read_bytes()
 BUDGET = (FIXTURES / "council-budget.html").read_bytes()  # windows-1252, declared in <meta>
 SCRIPTED = (FIXTURES / "script-laden.html").read_bytes()
 # Session, user, permissions (2), the archived page, the publisher link, the "My work" count.
-PREVIEW_QUERIES = 6
+PREVIEW_QUERIES = 5
 
 
 class Handler(BaseHTTPRequestHandler):

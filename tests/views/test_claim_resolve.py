@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, permissions (2), the claim with its article, the version it was found in,
 # the "My work" count.
-RESOLVE_QUERIES = 6
+RESOLVE_QUERIES = 5
 
 
 @pytest.fixture

@@ -23,12 +23,12 @@ def reads_body(sql: str) -> bool:
     return BODY_COLUMN in sql.replace(f"LENGTH({BODY_COLUMN})", "")
 
 
-# As pinned in test_panel.py and test_workspace.py: the panel's nine (two of them the
-# reviewer's permissions); the workspace's eight for a reviewer (session, user, the user's
-# permissions (one lookup), the article with its claim totals, the rating scale, one query
-# for the text's and the list's windows, the My work badge).
-PANEL_QUERIES = 8
-WORKSPACE_QUERIES = 7
+# As pinned in test_panel.py and test_workspace.py: the panel's seven; the workspace's six
+# for a reviewer (session, the user with their permissions, the article with its claim
+# totals, the rating scale, one query for the text's and the list's windows, the My work
+# badge).
+PANEL_QUERIES = 7
+WORKSPACE_QUERIES = 6
 SIZES = [5, 5_000]
 
 

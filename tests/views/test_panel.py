@@ -29,16 +29,16 @@ SHOWN = ["facts", "citations", "verdict", "discussion"]
 # Queries per request, session and user included, measured and pinned. Before the panel
 # was in sections every one of these rebuilt the whole panel: 16 queries to show it (18
 # for the whole page), 16 to 17 to refuse a form, 20 to 29 after a change.
-PANEL_QUERIES = 8  # claim (with the desk's setting); verdicts, permissions; ratings;
-# citations; comments.
-PAGE_QUERIES = 11  # the panel, and the workspace: its totals, a window of text and of the list
+PANEL_QUERIES = 7  # the user (with their permissions); claim (with the desk's setting);
+# verdicts; ratings; citations; comments.
+PAGE_QUERIES = 10  # the panel, and the workspace: its totals, a window of text and of the list
 SECTION_QUERIES = {
-    "facts": 5,  # claim; verdicts, permissions for the workflow steps
-    "citations": 5,  # claim; permissions; citations
-    "verdict": 6,  # claim; verdicts, permissions; ratings
-    "discussion": 5,  # claim; permissions; comments
-    "history": 10,  # claim; verdicts, permissions; history of 3 models; names (2)
-    "checked-before": 6,  # claim; verdicts, permissions; similar claims
+    "facts": 4,  # claim; verdicts for the workflow steps
+    "citations": 4,  # claim; citations
+    "verdict": 5,  # claim; verdicts; ratings
+    "discussion": 4,  # claim; comments
+    "history": 9,  # claim; verdicts; history of 3 models; names (2)
+    "checked-before": 5,  # claim; verdicts; similar claims
 }
 
 
@@ -267,18 +267,18 @@ def test_forms_inherit_their_target_from_the_panel(reviewer_client, claim):
 
 # (action, section, its confirmation, the stale sections put back closed, queries)
 CHANGES = [
-    ("claim_edit", "facts", "Claim saved.", ["history", "checked-before"], 12),
-    ("citation_create", "citations", "Source cited: Cited report.", ["history"], 17),
-    ("citation_delete", "citations", "Citation removed.", ["history"], 20),
+    ("claim_edit", "facts", "Claim saved.", ["history", "checked-before"], 11),
+    ("citation_create", "citations", "Source cited: Cited report.", ["history"], 16),
+    ("citation_delete", "citations", "Citation removed.", ["history"], 19),
     (
         "source_refresh",
         "citations",
         "page will be fetched again",
         ["history"],
-        14,
+        13,
     ),  # the source locked and its live fetches checked
-    ("verdict_save", "verdict", "Verdict draft saved.", ["history"], 18),
-    ("comment_create", "discussion", "Comment posted.", [], 9),
+    ("verdict_save", "verdict", "Verdict draft saved.", ["history"], 17),
+    ("comment_create", "discussion", "Comment posted.", [], 8),
 ]
 
 
@@ -347,7 +347,7 @@ def test_bad_input_re_renders_its_section_with_the_errors(
     reviewer_client, claim, django_assert_max_num_queries
 ):
     """An invalid verdict comes back in the verdict section with the typed text kept."""
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = reviewer_client.post(
             action_url(claim, "verdict_save"), {"reasoning": "Kept words"}, **HX
         )
@@ -391,7 +391,7 @@ def test_a_stale_verdict_shows_the_conflict_in_the_verdict_section(reviewer_clie
 
 # Workflow steps ---------------------------------------------------------------------------
 
-WORKFLOW_QUERIES = 16  # the guard reads the claim's verdicts and the desk setting too
+WORKFLOW_QUERIES = 15  # the guard reads the claim's verdicts and the desk setting too
 
 
 def test_a_workflow_step_re_renders_the_sections_its_status_changes(

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 FIRST = "Seoul said one million rounds went north.\nPark said it was far too low.\nEnd."
 # Session, user, permissions (2), the article, its versions, the orphaned claims, "My work".
-VERSIONS_QUERIES = 7
+VERSIONS_QUERIES = 6
 
 
 @pytest.fixture

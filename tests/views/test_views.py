@@ -9,12 +9,12 @@ from tests.factories import ArticleFactory, ClaimFactory, article_with_claims
 pytestmark = pytest.mark.django_db
 
 # Session + user, then the page's own queries.
-ARTICLE_LIST_QUERIES = 6
-ARTICLE_DETAIL_QUERIES = 8
+ARTICLE_LIST_QUERIES = 5
+ARTICLE_DETAIL_QUERIES = 7
 # The claim's URL: the workspace with the panel open (it was 18), or the panel alone for
 # htmx (it was 16): history and "checked before" now load when opened.
-CLAIM_DETAIL_QUERIES = 11  # the panel (8), the workspace (totals, windows)
-CLAIM_PANEL_QUERIES = 8
+CLAIM_DETAIL_QUERIES = 10  # the panel (7), the workspace (totals, windows)
+CLAIM_PANEL_QUERIES = 7
 
 
 @pytest.mark.parametrize(

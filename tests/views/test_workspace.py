@@ -23,8 +23,8 @@ HX = {"HTTP_HX_REQUEST": "true"}
 BODY = "Seoul said Pyongyang sent one million shells to Moscow, and Hamas used its rockets."
 # session, user, claim, verdicts, desk, perms (2), ratings, citations, comments; the
 # history and "checked before" load when opened (they were 6 more queries here).
-PANEL_QUERIES = 8  # as test_panel.py pins it
-WORKSPACE_QUERIES = 7  # as test_page_cost.py pins it
+PANEL_QUERIES = 7  # as test_panel.py pins it
+WORKSPACE_QUERIES = 6  # as test_page_cost.py pins it
 
 
 @pytest.fixture
