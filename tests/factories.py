@@ -1,5 +1,7 @@
 """factory_boy factories for the desk's models."""
 
+import re
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -117,3 +119,8 @@ def article_with_claims(count: int) -> Article:
         position = end + 1
     Claim.objects.bulk_create(claims)
     return article
+
+
+def listed_claims(response) -> list[int]:
+    """The ids of the claims a workspace page (or its list) lists, in order."""
+    return [int(pk) for pk in re.findall(r'id="claim-row-(\d+)"', response.content.decode())]

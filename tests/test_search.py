@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim
-from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
+from tests.factories import ArticleFactory, ClaimFactory, SourceFactory, listed_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_the_workspace_filter_uses_whole_words(reviewer_client, claims):
     """The claim list filtered by "UN" lists the one claim about the UN."""
     article = claims["un"].article
     response = reviewer_client.get(article.get_absolute_url(), {"q": "UN"})
-    listed = [claim.pk for claim in response.context["claims"]]
+    listed = listed_claims(response)
     assert listed == [claims["un"].pk]
 
 

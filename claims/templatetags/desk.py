@@ -43,18 +43,3 @@ def claim_row(claim, selected=None, oob=False) -> str:
     """A claim's row in the workspace list (claims.views.rows escapes every value)."""
     selected_pk = getattr(selected, "pk", None)
     return mark_safe(rows.claim_row(claim, selected_pk=selected_pk, oob=oob))  # noqa: S308
-
-
-@register.simple_tag
-def claim_rows(claims, selected=None) -> str:
-    """A window's rows of the workspace list, in one call (claims.views.rows)."""
-    selected_pk = getattr(selected, "pk", None)
-    html = "".join(rows.claim_row(claim, selected_pk=selected_pk) for claim in claims)
-    return mark_safe(html)  # noqa: S308
-
-
-@register.simple_tag
-def marked_text(text_window, selected=None) -> str:
-    """A window of the article text with its claims marked (escaped in claims.views.rows)."""
-    selected_pk = getattr(selected, "pk", None)
-    return mark_safe(rows.marked_text(text_window.segments, selected_pk=selected_pk))  # noqa: S308

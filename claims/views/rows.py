@@ -81,6 +81,11 @@ def claim_row(claim, *, selected_pk=None, oob: bool = False) -> str:
     )
 
 
+def claim_rows(claims, *, selected_pk=None) -> str:
+    """A window's rows of the list."""
+    return "".join(claim_row(claim, selected_pk=selected_pk) for claim in claims)
+
+
 def _flag_link(claim, tick: str) -> str:
     """A claim flagged after a revision links to the screen that resolves it."""
     if not claim.is_flagged:

@@ -1,8 +1,10 @@
 """The workspace: an article's text with its claims marked, the claim list and its
 filters, and actions on ticked claims."""
 
+import dataclasses
 import functools
 import hashlib
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -35,6 +37,7 @@ from claims.models import (
 from claims.permissions import can_edit_claim, can_revise_article
 from claims.refetch import last_check
 from claims.roles import is_editor, is_reviewer
+from claims.views import rows
 from claims.views.rows import SHOWN_FIELDS
 
 
@@ -139,14 +142,14 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
     text_number = _number(request.GET.get("text"))
     if text_number is None:
         text_number = windows.window_at(article.body, selected.start) if selected else 0
-    screen = first_screen(request.user, article, filters, listing, text_number)
-    _linked(article, screen.listing.claims)
-    _linked(article, screen.text.claims)
+    selected_pk = selected.pk if selected else None
+    screen = first_screen(request.user, article, filters, listing, text_number, selected_pk)
     return {
         "article": article,
         "text": screen.text,
         "listing": screen.listing,
-        "claims": screen.listing.claims,
+        "text_html": screen.text_html,
+        "rows_html": screen.rows_html,
         "filter_query": _filter_query(request),
         "filter_form": filter_form,
         "filter_selects": filter_selects(filter_form, ratings),
@@ -184,26 +187,66 @@ def _screen_key(user, article: Article, listing: windows.ListRequest, text_numbe
     return "workspace-screen:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def keeps_screen(article: Article, filters: dict) -> bool:
+@dataclass(frozen=True)
+class ShownScreen:
+    """A first screen as the page shows it: the HTML of its text window and of its list
+    window (claims.views.rows), with what the page says around them (where the text window
+    starts and whether more text follows; the list's cursors). It holds no claims: kept in
+    the cache, it is a few strings."""
+
+    text: windows.TextWindow  # without its segments and claims
+    listing: windows.ListWindow  # without its claims
+    text_html: str
+    rows_html: str
+
+
+def shown_screen(article: Article, screen: windows.Screen, selected_pk=None) -> ShownScreen:
+    _linked(article, screen.listing.claims)
+    _linked(article, screen.text.claims)
+    return ShownScreen(
+        text=dataclasses.replace(screen.text, segments=[], claims=[]),
+        listing=dataclasses.replace(screen.listing, claims=[]),
+        text_html=_safe(rows.marked_text(screen.text.segments, selected_pk=selected_pk)),
+        rows_html=_safe(rows.claim_rows(screen.listing.claims, selected_pk=selected_pk)),
+    )
+
+
+def _safe(html: str) -> str:
+    return mark_safe(html)  # noqa: S308 (claims.views.rows escapes every value)
+
+
+def keeps_screen(article: Article, filters: dict, selected_pk) -> bool:
     """Whether first_screen() keeps this screen in the cache (and may find it there)."""
-    return not filters and hasattr(article, "stamp") and not connection.in_atomic_block
+    return (
+        not filters
+        and selected_pk is None
+        and hasattr(article, "stamp")
+        and not connection.in_atomic_block
+    )
 
 
 def first_screen(
-    user, article: Article, filters: dict, listing: windows.ListRequest, text_number: int
-) -> windows.Screen:
-    """windows.screen() of the claims the filters leave, kept in the cache under the
-    article's stamps (ArticleStamp) when nothing filters the list and the article was read
-    with its stamps (Article.objects.with_stamps). Never inside a transaction: its own
-    changes are not counted until it commits, and may never be."""
+    user,
+    article: Article,
+    filters: dict,
+    listing: windows.ListRequest,
+    text_number: int,
+    selected_pk=None,
+) -> ShownScreen:
+    """windows.screen() of the claims the filters leave, as the page shows it (the claim
+    `selected_pk` open). Kept in the cache under the article's stamps (ArticleStamp) when
+    nothing filters the list, no claim is open and the article was read with its stamps
+    (Article.objects.with_stamps). Never inside a transaction: its own changes are not
+    counted until it commits, and may never be."""
 
-    def computed() -> windows.Screen:
+    def computed() -> ShownScreen:
         claims = claims_shown(article, user)
         listed = claims.matching(**filters) if filters else claims
         last = windows.window_count(article.body) - 1
-        return windows.screen(article.body, claims, listed, listing, min(text_number, last))
+        screen = windows.screen(article.body, claims, listed, listing, min(text_number, last))
+        return shown_screen(article, screen, selected_pk)
 
-    if not keeps_screen(article, filters):
+    if not keeps_screen(article, filters, selected_pk):
         return computed()
     key = _screen_key(user, article, listing, text_number)
     kept = cache.get(key)
@@ -318,6 +361,7 @@ def _more(request, article: Article):
         marked = list(windows.overlapping(claims_here, start, end))
         _linked(article, marked)
         context["text"] = windows.text_window(article.body, text_number, marked)
+        context["text_html"] = _safe(rows.marked_text(context["text"].segments))
         return render(request, "claims/article_detail.html#text-window", context)
     filter_form = ClaimFilterForm(request.GET, ratings=default_ratings())
     filters = filter_form.filters(request.user)
@@ -330,6 +374,7 @@ def _more(request, article: Article):
     listed = claims_here.matching(**filters)
     context["listing"] = windows.list_window(listed, listing)
     _linked(article, context["listing"].claims)
+    context["rows_html"] = _safe(rows.claim_rows(context["listing"].claims))
     context["filter_query"] = _filter_query(request)
     return render(request, "claims/article_detail.html#claim-rows", context)
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from claims import editing, workflow
 from claims.models import Desk
 from claims.publishing.api import issue_token
-from tests.factories import ArticleFactory, ClaimFactory, UserFactory, default_rating
+from tests.factories import ArticleFactory, ClaimFactory, UserFactory, default_rating, listed_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def submitted(reviewer):
 def filtered(client, claim, verdict: str) -> list[int]:
     response = client.get(claim.article.get_absolute_url(), {"verdict": verdict})
     assert response.status_code == 200
-    return [shown.pk for shown in response.context["claims"]]
+    return listed_claims(response)
 
 
 def csv_rows(client, claim) -> list[dict]:

@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     article_with_claims,
     default_rating,
+    listed_claims,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +91,7 @@ def test_filters_narrow_the_list(reviewer_client, reviewer):
     Verdict.objects.create(claim=rounds, rating=default_rating("false"), author=UserFactory())
 
     def shown(**params):
-        response = reviewer_client.get(article.get_absolute_url(), params)
-        return [claim.pk for claim in response.context["claims"]]
+        return listed_claims(reviewer_client.get(article.get_absolute_url(), params))
 
     assert shown(q="Hamas") == [hamas.pk]
     assert shown(q="hamas rockets") == [hamas.pk]
