@@ -754,9 +754,11 @@ class ArticleStamp(models.Model):
     """How many times what an article's workspace lists has changed: its claims and their
     verdicts. The database counts them itself, by triggers (migration 0021), so no way of
     writing escapes the count: a form, the admin, a bulk update or raw SQL. Article 0 counts
-    the changes that concern every article: a rating's label, a user's name, the desk's
+    the changes that concern every article: the rating scale (a rating added, relabelled or
+    removed, another scale made the default; migration 0022), a user's name, the desk's
     cross-checking. The workspace keeps its first screen in the cache under these counts
-    (claims.views.workspace.first_screen).
+    (claims.views.workspace.first_screen), and the desk its rating scale under article 0's
+    (claims.views.workspace.default_ratings).
 
     On PostgreSQL the count moves as the change commits (a deferred trigger): a reader that
     sees the new count sees the change, and the row is locked only while committing.

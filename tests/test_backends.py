@@ -5,11 +5,11 @@ import pytest
 from django.contrib.auth import get_user, get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from claims.backends import DeskModelBackend
 from claims.roles import is_editor, is_reviewer
+from claims.sessions import SessionStore
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -49,3 +49,27 @@ def test_logging_in_and_out_through_it(client):
     assert client.get(reverse("claims:my_work")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("claims:my_work")).status_code == 302
+
+
+def test_the_upgrade_keeps_reviewers_logged_in(client):
+    """Sessions logged in through Django's model backend (before the desk's replaced it)
+    are rewritten to name the desk's, and still log their reviewer in."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    migration = import_module("claims.migrations.0023_sessions_logged_in_through_the_desk_backend")
+    user = UserFactory(roles=["Reviewer"])
+    old = DjangoSessionStore()
+    old[SESSION_KEY] = str(user.pk)
+    old[BACKEND_SESSION_KEY] = migration.DJANGO
+    old[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    old.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
+    assert client.get(reverse("claims:my_work")).status_code == 302  # not before
+
+    assert migration.renamed(apps, migration.DJANGO, migration.DESK) == 1
+    assert client.get(reverse("claims:my_work")).status_code == 200
+    assert SessionStore(old.session_key).load()[BACKEND_SESSION_KEY] == migration.DESK
+    assert migration.renamed(apps, migration.DJANGO, migration.DESK) == 0  # once only

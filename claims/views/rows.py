@@ -1,7 +1,8 @@
 """The workspace's repeated HTML, a claim's list row and its marks in the text, written
 in Python: a window shows dozens of each, and the template engine's per-row cost was most
-of the page's time. Every value is escaped here; templates place the result with the
-`claim_row` and `marked_text` tags (claims/templatetags/desk.py)."""
+of the page's time. Every value is escaped here; the workspace keeps a window's rows and
+marked text as HTML (claims.views.workspace.ShownScreen), and the panel places a changed
+claim's row with the `claim_row` tag (claims/templatetags/desk.py)."""
 
 from html import escape
 

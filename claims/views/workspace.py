@@ -165,12 +165,15 @@ def workspace_context(request, article: Article, ratings: list[Rating], selected
 # How long a first screen stays in the cache unasked for: a stamp that moved on is never
 # asked for again, so this only bounds what the cache holds.
 SCREEN_CACHE_SECONDS = 600
+# What a kept screen is made of, in its key: a new version of the desk that keeps another
+# shape never reads an entry an older one left in a shared cache (Redis).
+SCREEN_FORMAT = 2
 
 
-def _screen_key(user, article: Article, listing: windows.ListRequest, text_number: int) -> str:
-    """What a first screen depends on: the article's text and stamps (every write to what
-    it lists moves them), who looks (verdicts they may not see yet show as none) and which
-    windows."""
+def _screen_key(user, article: Article) -> str:
+    """What the screen a workspace opens on depends on: the article's text and stamps
+    (every write to what it lists moves them) and who looks (verdicts they may not see yet
+    show as none)."""
     parts = (
         article.pk,
         article.body_hash,
@@ -179,12 +182,9 @@ def _screen_key(user, article: Article, listing: windows.ListRequest, text_numbe
         user.pk,
         is_reviewer(user),
         is_editor(user),
-        text_number,
-        listing.after,
-        listing.before,
-        listing.starting_at,
     )
-    return "workspace-screen:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"workspace-screen:{SCREEN_FORMAT}:{digest}"
 
 
 @dataclass(frozen=True)
@@ -215,11 +215,17 @@ def _safe(html: str) -> str:
     return mark_safe(html)  # noqa: S308 (claims.views.rows escapes every value)
 
 
-def keeps_screen(article: Article, filters: dict, selected_pk) -> bool:
-    """Whether first_screen() keeps this screen in the cache (and may find it there)."""
+def keeps_screen(
+    article: Article, filters: dict, listing: windows.ListRequest, text_number: int, selected_pk
+) -> bool:
+    """Whether first_screen() keeps this screen in the cache (and may find it there): the
+    screen a workspace opens on (no filter, no claim open, its first windows), so that the
+    cache holds one screen per article, stamp and reader, whatever addresses are asked."""
     return (
         not filters
         and selected_pk is None
+        and listing == windows.ListRequest()
+        and text_number == 0
         and hasattr(article, "stamp")
         and not connection.in_atomic_block
     )
@@ -246,9 +252,9 @@ def first_screen(
         screen = windows.screen(article.body, claims, listed, listing, min(text_number, last))
         return shown_screen(article, screen, selected_pk)
 
-    if not keeps_screen(article, filters, selected_pk):
+    if not keeps_screen(article, filters, listing, text_number, selected_pk):
         return computed()
-    key = _screen_key(user, article, listing, text_number)
+    key = _screen_key(user, article)
     kept = cache.get(key)
     if kept is None:
         _read_for_screen(article)

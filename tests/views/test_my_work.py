@@ -103,15 +103,32 @@ def test_my_work_never_lists_ones_own_verdict(client, desk_at_work):
     assert all(verdict.author_id != edna.pk for verdict in waiting)
 
 
-def test_the_badge_costs_one_query(client, desk_at_work, django_assert_num_queries):
-    """Every page shows it: one query, whatever the role (the user's permissions are
-    loaded once per request anyway)."""
+@pytest.mark.parametrize("cross_checking", [False, True], ids=["cross-checking off", "on"])
+def test_the_badge_is_the_lists_count_for_every_kind_of_user(
+    desk_at_work, cross_checking, django_assert_num_queries
+):
+    """The badge's statement, written out, counts what the querysets of My work list, for
+    each role and none, both roles, an admin and a superuser, in one query (the user's
+    permissions are read with the user)."""
     from claims.context_processors import work_count
 
-    for user in desk_at_work.values():
+    Desk.objects.update_or_create(pk=1, defaults={"cross_checking": cross_checking})
+    people = [
+        *desk_at_work.values(),
+        UserFactory(username="both", roles=["Reviewer", "Editor"]),
+        UserFactory(username="nobody"),
+        UserFactory(username="admin", roles=["Admin"], is_staff=True),
+        UserFactory(username="root", is_superuser=True, is_staff=True),
+    ]
+    submitted(people[-2])  # verdicts by the newcomers wait for others
+    submitted(people[-4])
+    claim_of(people[-1], ClaimStatus.RESEARCHING)
+    claim_of(people[-3], ClaimStatus.RESEARCHING)
+    for user in people:
+        listed = Claim.objects.researched_by(user).count() + Verdict.objects.awaiting(user).count()
         user.get_all_permissions()
         with django_assert_num_queries(1):
-            assert work_count(user) >= 0
+            assert work_count(user) == listed, user.username
 
 
 def test_my_work_is_bounded_and_pages_through_a_status(

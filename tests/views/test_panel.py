@@ -29,8 +29,8 @@ SHOWN = ["facts", "citations", "verdict", "discussion"]
 # Queries per request, session and user included, measured and pinned. Before the panel
 # was in sections every one of these rebuilt the whole panel: 16 queries to show it (18
 # for the whole page), 16 to 17 to refuse a form, 20 to 29 after a change.
-PANEL_QUERIES = 7  # the user (with their permissions); claim (with the desk's setting);
-# verdicts; ratings; citations; comments.
+PANEL_QUERIES = 7  # session; the user (with their permissions); claim (with the desk's
+# setting); verdicts; ratings; citations; comments.
 PAGE_QUERIES = 10  # the panel, and the workspace: its totals, a window of text and of the list
 SECTION_QUERIES = {
     "facts": 4,  # claim; verdicts for the workflow steps
