@@ -4,6 +4,7 @@ one, citations, the library search, the draft verdict and comments."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -242,18 +243,21 @@ def citations_copy(request: HtmxHttpRequest, article_id: int, claim_id: int, ear
 def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
     """Library sources matching what the reviewer types (whole words of the title or the
     publisher, or part of the URL), to pick one to cite."""
-    # Asked at each keystroke: the claim only has to exist (the results show nothing of it).
-    if not Claim.objects.filter(pk=claim_id, article_id=article_id).exists():
-        raise Http404("No such claim.")
     query = request.GET.get("source_q", "").strip()[:200]
     sources = []
     if len(query) >= 2:
+        # Asked at each keystroke: the claim only has to exist (the results show nothing
+        # of it), read with the sources (found only if it does), alone if none are.
+        claim = Claim.objects.filter(pk=claim_id, article_id=article_id)
         sources = list(
             sources_matching(Source.objects.all(), query)
+            .filter(Exists(claim))
             .select_related("publisher")
             .only(*LISTED_SOURCE_FIELDS)
             .order_by("-published_on", "title")[:8]
         )
+    if not sources and not Claim.objects.filter(pk=claim_id, article_id=article_id).exists():
+        raise Http404("No such claim.")
     return render(
         request,
         "claims/claim_panel.html#source-results",

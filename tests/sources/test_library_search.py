@@ -64,7 +64,7 @@ def test_word_patterns_are_matched_on_the_uppercased_field(library):
 
 def test_the_library_search_reads_no_page_text_nor_the_claim(reviewer_client, library):
     """Asked at each keystroke when citing: the matching sources' listed fields only (never
-    a fetched page's whole text) and only whether the claim exists, in four queries."""
+    a fetched page's whole text) and only whether the claim exists, read with them."""
     claim = ClaimFactory()
     Source.objects.update(page_text="The whole fetched page. " * 1000)
     url = reverse("claims:source_search", args=[claim.article_id, claim.pk])
@@ -77,9 +77,12 @@ def test_the_library_search_reads_no_page_text_nor_the_claim(reviewer_client, li
     sql = [query["sql"] for query in queries.captured_queries]
     assert not [query for query in sql if "page_text" in query]
     assert not [query for query in sql if "claims_verdict" in query]
-    assert len(sql) == 5  # session, user, the claim's existence, publishers, sources
+    assert len(sql) == 4  # session, user, publishers, sources (of an existing claim)
     missing = reverse("claims:source_search", args=[claim.article_id + 1, claim.pk])
     assert reviewer_client.get(missing, {"source_q": "ceasefire"}).status_code == 404
+    assert reviewer_client.get(missing, {"source_q": "c"}).status_code == 404
+    nothing = reviewer_client.get(url, {"source_q": "no such words"})
+    assert nothing.status_code == 200
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="the trigram indexes are PostgreSQL's")
