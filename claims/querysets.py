@@ -100,6 +100,12 @@ class ClaimQuerySet(models.QuerySet):
             ),
         )
 
+    def with_blindness(self, user):
+        """Annotate each claim with `blind`: whether it is one the user is to cross-check
+        (they see none of its verdicts, its history or the claims checked before it)."""
+        to_cross_check = _model("Verdict").objects.awaiting_cross_check_by(user)
+        return self.annotate(blind=Exists(to_cross_check.filter(claim=OuterRef("pk"))))
+
     def with_current_verdict(self, user=None):
         """Annotate each claim with its latest verdict's rating and state (or None).
 
@@ -110,8 +116,7 @@ class ClaimQuerySet(models.QuerySet):
         claims, verdicts = self, _model("Verdict").objects.all()
         if user is not None:
             verdicts = _model("Verdict").objects.visible_to(user)
-            to_cross_check = _model("Verdict").objects.awaiting_cross_check_by(user)
-            claims = claims.annotate(blind=Exists(to_cross_check.filter(claim=OuterRef("pk"))))
+            claims = claims.with_blindness(user)
         latest = verdicts.filter(claim=OuterRef("pk")).order_by("-pk")
         return claims.annotate(
             verdict_label=Subquery(latest.values("rating__label")[:1]),

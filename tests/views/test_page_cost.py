@@ -59,6 +59,17 @@ def test_the_panel_never_loads_the_article_body(reviewer_client, researched):
     assert not [query for query in sql if reads_body(query)]
 
 
+def test_opening_a_claim_reads_no_current_verdict_with_it(reviewer_client, researched):
+    """The panel lists the claim's verdicts: its claim query asks only whether the reviewer
+    is to cross-check it blind, not its current verdict as they may see it (three
+    subqueries that nothing a GET shows; a change's answer, which puts the list row back,
+    reads it)."""
+    sql = queries_of(reviewer_client, researched.get_absolute_url(), **HX)
+    claim_query = next(query for query in sql if query.startswith('SELECT "claims_claim"'))
+    assert "claims_verdict" in claim_query  # whether it is theirs to cross-check
+    assert "claims_rating" not in claim_query
+
+
 def test_checked_before_never_loads_article_bodies(reviewer_client, researched):
     """Checked before shows the other article's title, without reading its body."""
     url = reverse(
