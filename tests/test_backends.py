@@ -20,25 +20,32 @@ def fresh(user):
     return get_user_model().objects.get(pk=user.pk)
 
 
-@pytest.mark.parametrize(
-    "roles", [[], ["Reviewer"], ["Editor"], ["Admin"], ["Reviewer", "Editor"]], ids=str
+ROLES = [[], ["Reviewer"], ["Editor"], ["Admin"], ["Reviewer", "Editor"]]
+
+
+@pytest.fixture(
+    params=[(roles, own) for roles in ROLES for own in (False, True)],
+    ids=lambda p: f"{p[0]}{' with a permission of their own' if p[1] else ''}",
 )
-@pytest.mark.parametrize(
-    "own", [False, True], ids=["groups only", "with a permission of their own"]
-)
-def test_the_same_permissions_as_djangos_backend_in_one_query(
-    roles, own, django_assert_num_queries
-):
+def holder(request):
+    """A user of each role (none, one, both) with or without a permission of their own,
+    and the permissions Django's backend gives them."""
+    roles, own = request.param
     user = UserFactory(roles=roles)
     if own:
         user.user_permissions.add(Permission.objects.get(codename="delete_source"))
     expected = ModelBackend().get_all_permissions(fresh(user))
+    assert ("claims.delete_source" in expected) == (own or "Admin" in roles)
+    return user, expected
+
+
+def test_the_same_permissions_as_djangos_backend_in_one_query(holder, django_assert_num_queries):
+    user, expected = holder
     user = fresh(user)
     with django_assert_num_queries(1):
         assert DeskModelBackend().get_all_permissions(user) == expected
     with django_assert_num_queries(0):  # kept on the user for the rest of the request
         assert user.has_perm("claims.change_claim") == ("claims.change_claim" in expected)
-    assert ("claims.delete_source" in expected) == (own or "Admin" in roles)
 
 
 def test_a_superuser_holds_every_permission_and_an_inactive_user_none():
@@ -63,19 +70,10 @@ def test_the_desk_logs_in_with_it(settings):
     assert "django.contrib.auth.backends.ModelBackend" not in settings.AUTHENTICATION_BACKENDS
 
 
-@pytest.mark.parametrize(
-    "roles", [[], ["Reviewer"], ["Editor"], ["Admin"], ["Reviewer", "Editor"]], ids=str
-)
-@pytest.mark.parametrize(
-    "own", [False, True], ids=["groups only", "with a permission of their own"]
-)
 def test_a_requests_user_comes_with_their_permissions_in_one_query(
-    roles, own, django_assert_num_queries
+    holder, django_assert_num_queries
 ):
-    user = UserFactory(roles=roles)
-    if own:
-        user.user_permissions.add(Permission.objects.get(codename="delete_source"))
-    expected = ModelBackend().get_all_permissions(fresh(user))
+    user, expected = holder
     with django_assert_num_queries(1):
         loaded = DeskModelBackend().get_user(user.pk)
         assert loaded.get_all_permissions() == expected

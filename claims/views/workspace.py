@@ -76,13 +76,17 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 9 else None
 
 
-def _read_totals(article: Article) -> None:
-    """The article's claim count and whether any is published, unless read with it."""
+def _read_missing(article: Article, *, body: bool = False) -> None:
+    """What the workspace needs of the article and was not read with it, in one query: its
+    claim count and whether any is published (Article.objects.with_claim_totals), and, if
+    asked, its body (left unread when the first screen will likely come from the cache)."""
+    missing = ["body"] if body and "body" in article.get_deferred_fields() else []
     if not hasattr(article, "claim_total"):
+        missing += ["claim_total", "has_published"]
+    if missing:
         totals = Article.objects.with_claim_totals().filter(pk=article.pk)
-        article.claim_total, article.has_published = totals.values_list(
-            "claim_total", "has_published"
-        ).get()
+        for name, value in zip(missing, totals.values_list(*missing).get(), strict=True):
+            setattr(article, name, value)
 
 
 def claims_shown(article: Article, user):
@@ -98,7 +102,7 @@ def claims_shown(article: Article, user):
 def _totals(article: Article, user, filters: dict) -> dict:
     """The claim count, whether any is published, and how many the filters leave: read
     with the article where the view asked for them (Article.objects.with_claim_totals)."""
-    _read_totals(article)
+    _read_missing(article)
     matching = claims_shown(article, user).matching(**filters).count() if filters else None
     return {
         "claim_total": article.claim_total,
@@ -113,7 +117,7 @@ def _list_starts_at(article: Article, selected, is_filtered: bool) -> bool:
     without the claim open)."""
     if selected is None or is_filtered:
         return False
-    _read_totals(article)
+    _read_missing(article)
     return article.claim_total > windows.LIST_WINDOW_CLAIMS
 
 
@@ -257,22 +261,12 @@ def first_screen(
     key = _screen_key(user, article)
     kept = cache.get(key)
     if kept is None:
-        _read_for_screen(article)
+        _read_missing(article, body=True)
         kept = (computed(), article.claim_total, article.has_published)
         cache.set(key, kept, SCREEN_CACHE_SECONDS)
     # The claim totals are kept with the screen: the article's stamp counts their changes.
     screen, article.claim_total, article.has_published = kept
     return screen
-
-
-def _read_for_screen(article: Article) -> None:
-    """The article's body and claim totals, if it was read without them (the workspace
-    reads neither when its first screen will likely come from the cache): one query."""
-    if "body" in article.get_deferred_fields() or not hasattr(article, "claim_total"):
-        totals = Article.objects.with_claim_totals().filter(pk=article.pk)
-        article.body, article.claim_total, article.has_published = totals.values_list(
-            "body", "claim_total", "has_published"
-        ).get()
 
 
 def _render_blank_claim_fields() -> str:
