@@ -244,11 +244,11 @@ def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
     """Library sources matching what the reviewer types (whole words of the title or the
     publisher, or part of the URL), to pick one to cite."""
     query = request.GET.get("source_q", "").strip()[:200]
+    # Asked at each keystroke: the claim only has to exist (the results show nothing of
+    # it), read with the sources (found only if it does), alone if none are.
+    claim = Claim.objects.filter(pk=claim_id, article_id=article_id)
     sources = []
     if len(query) >= 2:
-        # Asked at each keystroke: the claim only has to exist (the results show nothing
-        # of it), read with the sources (found only if it does), alone if none are.
-        claim = Claim.objects.filter(pk=claim_id, article_id=article_id)
         sources = list(
             sources_matching(Source.objects.all(), query)
             .filter(Exists(claim))
@@ -256,7 +256,7 @@ def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
             .only(*LISTED_SOURCE_FIELDS)
             .order_by("-published_on", "title")[:8]
         )
-    if not sources and not Claim.objects.filter(pk=claim_id, article_id=article_id).exists():
+    if not sources and not claim.exists():
         raise Http404("No such claim.")
     return render(
         request,
