@@ -29,6 +29,12 @@ def _is_desk_member(user) -> bool:
     return user is not None and is_reviewer(user)
 
 
+def cross_checker_id(user) -> int | None:
+    """The user's id if they cross-check others' verdicts (a desk member, not an editor:
+    editors approve instead), else None."""
+    return user.pk if _is_desk_member(user) and not is_editor(user) else None
+
+
 def _cross_checking_on() -> Exists:
     """The desk's setting, read inside the query (the settings are a single row)."""
     return Exists(_model("Desk").objects.filter(cross_checking=True))
@@ -103,7 +109,11 @@ class ClaimQuerySet(models.QuerySet):
     def with_blindness(self, user):
         """Annotate each claim with `blind`: whether it is one the user is to cross-check
         (they see none of its verdicts, its history or the claims checked before it)."""
-        to_cross_check = _model("Verdict").objects.awaiting_cross_check_by(user)
+        return self.blind_for(cross_checker_id(user))
+
+    def blind_for(self, checker_id: int | None):
+        """`with_blindness` for the cross-checker with this id (None: nobody is blind)."""
+        to_cross_check = _model("Verdict").objects.awaiting_cross_check_by_checker(checker_id)
         return self.annotate(blind=Exists(to_cross_check.filter(claim=OuterRef("pk"))))
 
     def with_current_verdict(self, user=None):
@@ -168,9 +178,13 @@ class VerdictQuerySet(models.QuerySet):
         """Verdicts this user is to cross-check: they may not see them, nor any verdict of
         their claims, until they have rated the claim themselves. Editors do not
         cross-check: they approve, beside the verdict and its evidence."""
-        if not _is_desk_member(user) or is_editor(user):
+        return self.awaiting_cross_check_by_checker(cross_checker_id(user))
+
+    def awaiting_cross_check_by_checker(self, checker_id: int | None):
+        """`awaiting_cross_check_by` for the cross-checker with this id (None: nobody)."""
+        if checker_id is None:
             return self.none()
-        return self.awaiting_cross_check().exclude(author=user)
+        return self.awaiting_cross_check().exclude(author_id=checker_id)
 
     def awaiting_approval(self):
         """Submitted verdicts an editor may approve or send back now."""

@@ -133,6 +133,11 @@ FORM_RENDERER = "claims.form_rendering.DeskFormRenderer"
 
 WSGI_APPLICATION = "factcheck.wsgi.application"
 
+# Queries compiled once per process (claims/baked.py) are compiled afresh on every run too
+# and compared with the kept SQL: on in DEBUG (and in the tests), to catch a query whose
+# SQL changes with something its key does not name.
+BAKED_QUERIES_CHECK = env_flag("BAKED_QUERIES_CHECK", DEBUG)
+
 # Database: SQLite under var/ unless DATABASE_URL names another (PostgreSQL in production).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:

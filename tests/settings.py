@@ -26,3 +26,6 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+# Every baked query (claims/baked.py) is compiled afresh too and must match its kept SQL.
+BAKED_QUERIES_CHECK = True

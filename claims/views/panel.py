@@ -13,11 +13,12 @@ from functools import cached_property
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_htmx.http import push_url, reswap, retarget
 
 from claims import workflow
+from claims.baked import BakedQuery
 from claims.evidence import doubtful_publishers, thin_evidence
 from claims.forms import (
     AssignForm,
@@ -32,9 +33,19 @@ from claims.forms import (
     VerdictForm,
 )
 from claims.matching import similar_claims
-from claims.models import Citation, Claim, Desk, Rating, SourceKind, Stance, Verdict, VerdictState
+from claims.models import (
+    Citation,
+    Claim,
+    Comment,
+    Desk,
+    Rating,
+    SourceKind,
+    Stance,
+    Verdict,
+    VerdictState,
+)
 from claims.permissions import can_comment, can_edit_claim, reviewers
-from claims.querysets import every_article_stamp
+from claims.querysets import cross_checker_id, every_article_stamp
 from claims.sources.tasks import fetchable_sources
 from claims.timeline import claim_timeline
 from claims.views.workspace import default_ratings, workspace_context
@@ -46,30 +57,82 @@ PANEL_TEMPLATE = "claims/claim_panel.html"
 VERDICT_STEPS = frozenset({"submit", "cross_check", "correct"})
 
 
+def _panel_claims(whole_workspace: bool):
+    claims = Claim.objects.select_related("article", "assignee")
+    if whole_workspace:
+        claims = claims.select_related("article__archived_page")
+    else:
+        # The panel and its sections show the article's title; its body (up to a megabyte)
+        # and its page's last check only the whole workspace needs.
+        claims = claims.defer("article__body")
+    # The desk's one setting the workflow steps depend on, read with the claim, and the
+    # stamp the rating scale is kept under (default_ratings).
+    return claims.annotate(
+        cross_checking_on=Exists(Desk.objects.filter(cross_checking=True)),
+        every_article_stamp=every_article_stamp(),
+    )
+
+
+def _claim_shown(whole_workspace: bool, *, claim_id: int, article_id: int, checker_id=None):
+    claims = _panel_claims(whole_workspace).blind_for(checker_id)
+    return claims.filter(pk=claim_id, article_id=article_id)
+
+
+# Asked on every look at a claim: built once per process (claims/baked.py).
+CLAIM_SHOWN = BakedQuery(_claim_shown)
+VERDICTS = BakedQuery(
+    # In order of writing: Verdict's own ordering starts with the claim, which would join
+    # the claim and its article to sort one claim's verdicts.
+    lambda *, claim_id: (
+        Verdict.objects.filter(claim_id=claim_id)
+        .select_related(
+            "rating",
+            "author",
+            "approved_by",
+            "cross_checked_by",
+            "cross_check_rating",
+            "returned_by",
+        )
+        .order_by("created_at", "pk")
+    )
+)
+CITATIONS = BakedQuery(
+    # Not the sources' fetched page text (up to a megabyte each): the panel shows none of it.
+    lambda *, claim_id: (
+        Citation.objects.filter(claim_id=claim_id)
+        .select_related("source__publisher", "source__archived_page", "added_by", "copied_from")
+        .defer("source__page_text")
+    )
+)
+COMMENTS = BakedQuery(
+    lambda *, claim_id: Comment.objects.filter(claim_id=claim_id).select_related("author")
+)
+
+
 def claim_or_404(request, article_id: int, claim_id: int) -> Claim:
     """The claim, and whether the user is to cross-check it blind; for a change, with its
     current verdict as this user may see it too (the answer to a change puts the claim's
     list row back, which shows it: claims/claim_update.html). The verdict, as this user
     may see it, costs three subqueries that the ORM takes longer to build than the database
     to run, and nothing a GET answers shows it: the panel lists the claim's verdicts."""
-    claims = Claim.objects.select_related("article", "assignee")
-    if request.htmx:
-        # The panel and its sections show the article's title; its body (up to a megabyte)
-        # and its page's last check only the whole workspace needs.
-        claims = claims.defer("article__body")
-    else:
-        claims = claims.select_related("article__archived_page")
-    # The desk's one setting the workflow steps depend on, read with the claim, and the
-    # stamp the rating scale is kept under (default_ratings).
-    claims = claims.annotate(
-        cross_checking_on=Exists(Desk.objects.filter(cross_checking=True)),
-        every_article_stamp=every_article_stamp(),
-    )
     if request.method in ("GET", "HEAD"):
-        claims = claims.with_blindness(request.user)
-    else:
-        claims = claims.with_current_verdict(request.user)
+        ids = {"claim_id": claim_id, "article_id": article_id}
+        checker_id = cross_checker_id(request.user)
+        if checker_id is not None:
+            ids["checker_id"] = checker_id
+        found = CLAIM_SHOWN.fetch(not request.htmx, **ids)
+        if not found:
+            raise Http404("No such claim.")
+        return found[0]
+    claims = _panel_claims(not request.htmx).with_current_verdict(request.user)
     return get_object_or_404(claims, pk=claim_id, article_id=article_id)
+
+
+def _of_claim(rows: list, claim: Claim) -> list:
+    """Rows read by the claim's id, each told its claim (as claim.verdicts.all() would)."""
+    for row in rows:
+        row.claim = claim
+    return rows
 
 
 class Panel:
@@ -83,18 +146,7 @@ class Panel:
 
     @cached_property
     def verdicts(self) -> list[Verdict]:
-        # In order of writing: Verdict's own ordering starts with the claim, which would
-        # join the claim and its article to sort one claim's verdicts.
-        return list(
-            self.claim.verdicts.select_related(
-                "rating",
-                "author",
-                "approved_by",
-                "cross_checked_by",
-                "cross_check_rating",
-                "returned_by",
-            ).order_by("created_at", "pk")
-        )
+        return _of_claim(VERDICTS.fetch(claim_id=self.claim.pk), self.claim)
 
     @cached_property
     def transitions(self) -> set[str]:
@@ -143,12 +195,7 @@ def facts_context(panel: Panel) -> dict:
 
 def citations_context(panel: Panel) -> dict:
     """The cited sources with their stance tally and evidence warnings; the cite form."""
-    # Not the sources' fetched page text (up to a megabyte each): the panel shows none of it.
-    citations = list(
-        panel.claim.citations.select_related(
-            "source__publisher", "source__archived_page", "added_by", "copied_from"
-        ).defer("source__page_text")
-    )
+    citations = _of_claim(CITATIONS.fetch(claim_id=panel.claim.pk), panel.claim)
     undo = panel.request.session.get(UNDO_KEY)
     return {
         "can_edit": panel.can_edit,
@@ -207,7 +254,7 @@ def verdict_context(panel: Panel) -> dict:
 def discussion_context(panel: Panel) -> dict:
     return {
         "can_comment": can_comment(panel.user, panel.claim),
-        "comments": list(panel.claim.comments.select_related("author")),
+        "comments": _of_claim(COMMENTS.fetch(claim_id=panel.claim.pk), panel.claim),
         "comment_form": CommentForm(),
     }
 
