@@ -4,13 +4,52 @@ repeated HTML."""
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.html import urlize
+from django.utils.html import conditional_escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
 from claims.sources.canonical import safe_link
+from claims.urls_ids import reverse_ids
 from claims.views import rows
 
 register = template.Library()
+
+
+@register.simple_tag
+def id_url(viewname: str, *args) -> str:
+    """`{% url %}` for URLs whose arguments are integer ids or fixed words, reversed once
+    per pattern (claims/urls_ids.py):
+    `{% id_url 'claims:claim_edit' claim.article_id claim.pk %}`."""
+    return reverse_ids(viewname, *args)
+
+
+@register.simple_tag
+def field(bound_field) -> str:
+    """A form field as the desk lays one out: its label, widget, errors and help text."""
+    errors = bound_field.errors
+    error = (
+        format_html(
+            '<div class="field-error" id="{}_error" role="alert">{}</div>',
+            bound_field.auto_id,
+            mark_safe(" ".join(conditional_escape(e) for e in errors)),  # noqa: S308 (escaped)
+        )
+        if errors
+        else ""
+    )
+    help_text = bound_field.help_text
+    help_html = (
+        format_html('<div class="help" id="{}_helptext">{}</div>', bound_field.auto_id, help_text)
+        if help_text
+        else ""
+    )
+    return format_html(
+        '<div class="field{}">\n  <label for="{}">{}</label>\n  {}\n  {}\n  {}\n</div>\n',
+        " has-error" if errors else "",
+        bound_field.id_for_label,
+        bound_field.label,
+        bound_field,
+        error,
+        help_html,
+    )
 
 
 @register.filter

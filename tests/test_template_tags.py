@@ -1,0 +1,86 @@
+"""The desk's template tags that stand in for slower built-ins: `id_url` gives `{% url %}`'s
+URLs, `field` the layout the desk's forms had from an included template."""
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from claims.templatetags.desk import field
+from claims.urls_ids import reverse_ids
+
+
+@pytest.mark.parametrize(
+    ("viewname", "args"),
+    [
+        ("claims:claim_detail", (3, 41)),
+        ("claims:claim_edit", (7, 7)),  # the same id twice
+        ("claims:claim_transition", (12, 1234567, "send_back")),
+        ("claims:claim_section", (1, 2, "checked-before")),
+        ("claims:source_refresh", (5, 9, 987)),
+        ("claims:archived_page", (10,)),
+        ("public:fact_check", (88,)),
+        ("claims:article_detail", (987_654_321_000,)),  # a stand-in's own value
+    ],
+)
+def test_reverse_ids_is_reverse(viewname, args):
+    assert reverse_ids(viewname, *args) == reverse(viewname, args=args)
+    assert reverse_ids(viewname, *args) == reverse(viewname, args=args)  # from the kept pattern
+
+
+def test_reverse_ids_follows_the_script_prefix():
+    try:
+        set_script_prefix("/desk/")
+        assert reverse_ids("claims:claim_detail", 1, 2) == "/desk/articles/1/claims/2/"
+    finally:
+        set_script_prefix("/")
+    assert reverse_ids("claims:claim_detail", 1, 2) == "/articles/1/claims/2/"
+
+
+def test_reverse_ids_refuses_what_reverse_refuses():
+    with pytest.raises(NoReverseMatch):
+        reverse_ids("claims:claim_transition", 1, 2, "not a slug")
+    with pytest.raises(NoReverseMatch):
+        reverse_ids("claims:claim_detail", 1, None)
+
+
+def test_id_url_tag():
+    rendered = Template(
+        "{% load desk %}{% id_url 'claims:claim_transition' claim.article_id claim.pk 'dismiss' %}"
+        "|{% id_url 'claims:claim_detail' 3 4 as link %}{{ link }}"
+    ).render(Context({"claim": {"article_id": 5, "pk": 6}}))
+    assert rendered == "/articles/5/claims/6/do/dismiss/|/articles/3/claims/4/"
+
+
+class Sample(forms.Form):
+    title = forms.CharField(label="Title <b>", help_text="Say <em>what</em> it is", max_length=5)
+    note = forms.CharField(required=False, widget=forms.Textarea)
+
+    def clean(self):
+        raise forms.ValidationError("Whole form & wrong")
+
+
+def test_field_layout():
+    form = Sample(prefix="s")
+    assert field(form["note"]) == (
+        '<div class="field">\n  <label for="id_s-note">Note</label>\n'
+        '  <textarea name="s-note" cols="40" rows="10" id="id_s-note">\n</textarea>\n'
+        "  \n  \n</div>\n"
+    )
+
+
+@override_settings(USE_I18N=False)
+def test_field_with_errors_and_help_escaped():
+    form = Sample({"title": "too <long>"})
+    form.is_valid()
+    html = field(form["title"])
+    assert html.startswith('<div class="field has-error">\n  <label for="id_title">Title &lt;b&gt;')
+    assert (
+        '<div class="field-error" id="id_title_error" role="alert">'
+        "Ensure this value has at most 5 characters (it has 10).</div>"
+    ) in html
+    assert (
+        '<div class="help" id="id_title_helptext">Say &lt;em&gt;what&lt;/em&gt; it is</div>' in html
+    )
+    assert 'value="too &lt;long&gt;"' in html
