@@ -14,6 +14,8 @@ from claims.urls_ids import reverse_ids
 @pytest.mark.parametrize(
     ("viewname", "args"),
     [
+        ("claims:article_list", ()),
+        ("logout", ()),
         ("claims:claim_detail", (3, 41)),
         ("claims:claim_edit", (7, 7)),  # the same id twice
         ("claims:claim_transition", (12, 1234567, "send_back")),
