@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from claims import editing, windows, workflow
+from claims.baked import BakedQuery
 from claims.forms import (
     BulkForm,
     ClaimCreateForm,
@@ -325,6 +326,19 @@ def _filter_query(request) -> str:
     return kept.urlencode()
 
 
+def _workspace_article(with_totals: bool, *, article_id: int):
+    articles = Article.objects.select_related("publisher", "archived_page").with_stamps()
+    if with_totals:
+        return articles.with_claim_totals().filter(pk=article_id)
+    # The first screen will likely come from the cache, with the claim totals: the body (up
+    # to a megabyte) and the count of the claims are read only if it does not.
+    return articles.defer("body").filter(pk=article_id)
+
+
+# Asked on every look at a workspace: built once per process (claims/baked.py).
+WORKSPACE_ARTICLE = BakedQuery(_workspace_article)
+
+
 @require_GET
 @login_required
 @vary_on_headers("HX-Request", "HX-Target")
@@ -333,14 +347,12 @@ def article_detail(request: HtmxHttpRequest, article_id: int):
     articles = Article.objects.select_related("publisher", "archived_page")
     if request.htmx and request.GET.get("from") in ("earlier", "later"):
         return _more(request, get_object_or_404(articles, pk=article_id))
-    articles = articles.with_stamps()
-    if request.GET or connection.in_atomic_block:
-        articles = articles.with_claim_totals()
-    else:
-        # The first screen will likely come from the cache, with the claim totals: the body
-        # (up to a megabyte) and the count of the claims are read only if it does not.
-        articles = articles.defer("body")
-    article = get_object_or_404(articles, pk=article_id)
+    found = WORKSPACE_ARTICLE.fetch(
+        bool(request.GET or connection.in_atomic_block), article_id=article_id
+    )
+    if not found:
+        raise Http404("No such article.")
+    article = found[0]
     context = workspace_context(request, article, default_ratings(article.every_article_stamp))
     if request.htmx and request.htmx.target == "claim-list":
         return render(request, "claims/article_detail.html#claim-list", context)
