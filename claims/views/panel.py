@@ -187,9 +187,14 @@ def facts_context(panel: Panel) -> dict:
             }
         ),
         "split_form": SplitForm(claim=claim, initial={"version": claim.version}),
-        "dismiss_form": DismissForm(initial={"version": claim.version}),
+        # The forms of the steps offered: the others are never shown.
+        "dismiss_form": (
+            DismissForm(initial={"version": claim.version})
+            if "dismiss" in panel.transitions
+            else None
+        ),
         "assign_form": AssignForm(reviewers=reviewers()) if "assign" in panel.transitions else None,
-        "send_back_form": SendBackForm(),
+        "send_back_form": SendBackForm() if "send_back" in panel.transitions else None,
     }
 
 
@@ -233,12 +238,16 @@ def verdict_context(panel: Panel) -> dict:
                 "version": draft.version if draft else None,
             },
         ),
-        "cross_check_form": CrossCheckForm(ratings=ratings),
-        "correct_form": CorrectionForm(ratings=ratings),
+        # The forms of the steps offered: the others are never shown.
+        "cross_check_form": (
+            CrossCheckForm(ratings=ratings) if "cross_check" in panel.transitions else None
+        ),
+        "correct_form": CorrectionForm(ratings=ratings) if "correct" in panel.transitions else None,
     }
     choices = [("", "Choose a rating")] + [(r.pk, r.label) for r in panel.ratings]
     for form in forms.values():
-        form.fields["rating"].choices = choices
+        if form is not None:
+            form.fields["rating"].choices = choices
     shown = [v for v in panel.verdicts if v.state != VerdictState.DRAFT or v.author_id == user.pk]
     return {
         "can_edit": panel.can_edit,
