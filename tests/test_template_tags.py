@@ -1,13 +1,15 @@
 """The desk's template tags that stand in for slower built-ins: `id_url` gives `{% url %}`'s
 URLs, `field` the layout the desk's forms had from an included template."""
 
+import datetime
+
 import pytest
 from django import forms
 from django.template import Context, Template
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from claims.templatetags.desk import field
+from claims.templatetags.desk import field, source_choices
 from claims.urls_ids import reverse_ids
 
 
@@ -86,3 +88,29 @@ def test_field_with_errors_and_help_escaped():
         '<div class="help" id="id_title_helptext">Say &lt;em&gt;what&lt;/em&gt; it is</div>' in html
     )
     assert 'value="too &lt;long&gt;"' in html
+
+
+@pytest.mark.django_db
+def test_source_choices():
+    """The library search's results: title (or host), publisher, kind and date, escaped;
+    the source picked before stays picked."""
+    from claims.models import SourceKind
+    from tests.factories import PublisherFactory, SourceFactory
+
+    named = SourceFactory(
+        title="Talks <resume> & go on",
+        publisher=PublisherFactory(name="Reuters & Co"),
+        published_on=datetime.date(2024, 2, 29),
+    )
+    bare = SourceFactory(title="", url="https://www.example.org/x", publisher=None)
+    kind = dict(SourceKind.choices)
+    html = source_choices([named, bare], picked=bare.pk)
+    assert html == (
+        f'<li><label class="radio"><input type="radio" name="source" value="{named.pk}"> '
+        "Talks &lt;resume&gt; &amp; go on</label>\n"
+        f'  <span class="muted">Reuters &amp; Co · {kind[named.kind]}, 29 Feb 2024</span></li>\n'
+        f'<li><label class="radio"><input type="radio" name="source" value="{bare.pk}" checked> '
+        "Untitled page on example.org</label>\n"
+        f'  <span class="muted">Unknown publisher · {kind[bare.kind]}</span></li>'
+    )
+    assert source_choices([]) == ""

@@ -4,6 +4,7 @@ repeated HTML."""
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
@@ -49,6 +50,27 @@ def field(bound_field) -> str:
         bound_field,
         error,
         help_html,
+    )
+
+
+@register.simple_tag
+def source_choices(sources, picked=None) -> str:
+    """Library sources to pick one to cite, as radio buttons with their title, publisher,
+    kind and date: the results of the panel's library search (asked at each keystroke)."""
+    return mark_safe(  # noqa: S308 (each item made by format_html)
+        "\n".join(
+            format_html(
+                '<li><label class="radio"><input type="radio" name="source" value="{}"{}> '
+                '{}</label>\n  <span class="muted">{} · {}{}</span></li>',
+                source.pk,
+                mark_safe(" checked") if source.pk == picked else "",
+                source.display_title,
+                source.publisher or "Unknown publisher",
+                source.get_kind_display(),
+                ", " + date_format(source.published_on, "j M Y") if source.published_on else "",
+            )
+            for source in sources
+        )
     )
 
 
