@@ -12,8 +12,8 @@ from operator import or_
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connections, transaction
-from django.db.models import BooleanField, F, Func, Q, Subquery
+from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.db.models.lookups import IRegex
 from django.utils import timezone
@@ -79,23 +79,12 @@ def _words_indexed(query: str, fields: list[str]) -> Q:
 LISTED_SOURCE_FIELDS = ("url", "title", "kind", "published_on", "publisher__name")
 
 
-class _AmongIds(Func):
-    """`column = ANY(ARRAY(subquery))`: PostgreSQL runs the subquery once, first (an
-    InitPlan), and answers the condition from the column's index, so that it can stand in
-    an OR of indexed conditions (a plain `IN (subquery)` there forces a scan)."""
-
-    arg_joiner = " = ANY(ARRAY("
-    template = "%(expressions)s))"
-    output_field = BooleanField()
-
-
 def sources_matching(queryset, query: str, *, fields=("title", "url")):
     """The sources of `queryset` whose `fields` or publisher's name contain `query`.
 
-    One query: the publishers whose name matches (at most SEARCH_PUBLISHERS) are a
-    subquery, so the search is an OR of conditions on the source table alone, which
-    PostgreSQL answers from the trigram indexes of migration 0016 and the publisher key's
-    index rather than by a scan.
+    The publishers are looked up first (one small query), so the search is one OR of
+    conditions on the source table alone, which PostgreSQL answers from the trigram
+    indexes of migration 0016 and the publisher key's index rather than by a scan.
     """
     # Words of the title and of the publisher's name match from the start of a word (a
     # search for "UN" finds neither "Council" nor "Jong-un"); the address by any part.
@@ -103,13 +92,13 @@ def sources_matching(queryset, query: str, *, fields=("title", "url")):
     matches = _words_indexed(query, word_fields) if word_fields else Q()
     if "url" in fields:
         matches |= Q(url__icontains=query)
-    named = _words_indexed(query, ["name"])
-    if named:
-        publishers = Publisher.objects.filter(named).values("pk")[:SEARCH_PUBLISHERS]
-        if connections[queryset.db].vendor == "postgresql":
-            matches |= Q(_AmongIds(F("publisher_id"), Subquery(publishers)))
-        else:
-            matches |= Q(publisher__in=Subquery(publishers))
+    publishers = list(
+        Publisher.objects.filter(_words_indexed(query, ["name"])).values_list("pk", flat=True)[
+            :SEARCH_PUBLISHERS
+        ]
+    )
+    if publishers:
+        matches |= Q(publisher__in=publishers)
     # No condition at all is no match (an empty Q() would be every source).
     return queryset.filter(matches) if matches else queryset.none()
 
