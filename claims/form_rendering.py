@@ -3,10 +3,11 @@ the template engine.
 
 The claim panel shows sixteen widgets (three rating menus among them, each option an
 included template); rendered through templates they were a fifth of the panel's time.
-Inputs, text areas and menus of plain options are written here from the context the
+Inputs, text areas, menus of plain options and a list's single radio buttons or
+checkboxes (as a form lays them out one by one) are written here from the context the
 widget itself prepares (`Widget.get_context`), so values, choices and attributes are
-Django's own; every other template (the admin's widgets, radio buttons, a form's layout)
-goes to Django's renderer. tests/test_form_rendering.py checks the output is the
+Django's own; every other template (the admin's widgets, a whole list of radio buttons, a
+form's layout) goes to Django's renderer. tests/test_form_rendering.py checks the output is the
 templates' to the character, and that no template of the project overrides one of the
 widget templates written here (such an override would be silently bypassed).
 """
@@ -36,6 +37,8 @@ INPUTS = frozenset(
     )
 )
 OPTION = f"{WIDGETS}select_option.html"
+# One radio button or checkbox of a list (BoundWidget.tag, as the citation form's stances).
+INPUT_OPTIONS = frozenset({f"{WIDGETS}radio_option.html", f"{WIDGETS}checkbox_option.html"})
 
 
 def _text(value) -> str:
@@ -60,6 +63,15 @@ def _input(widget: dict) -> str:
         f'<input type="{conditional_escape(widget["type"])}" '
         f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
     )
+
+
+def _input_option(widget: dict) -> str:
+    """django/forms/widgets/input_option.html: the input, in its label if it wraps one."""
+    if not widget.get("wrap_label"):
+        return _input(widget)
+    target = widget["attrs"].get("id")
+    label_for = f' for="{_text(target)}"' if target else ""
+    return f"<label{label_for}>{_input(widget)}\n {conditional_escape(widget['label'])}</label>"
 
 
 def _textarea(widget: dict) -> str:
@@ -100,6 +112,8 @@ def render_widget(template_name: str, context: dict) -> str | None:
         return None
     if template_name in INPUTS:
         return _input(widget)
+    if template_name in INPUT_OPTIONS:
+        return _input_option(widget)
     if template_name == f"{WIDGETS}textarea.html":
         return _textarea(widget)
     if template_name == f"{WIDGETS}select.html":

@@ -65,6 +65,30 @@ def test_other_templates_are_left_to_django():
     assert radio.render("r", "a", renderer=PYTHON) == radio.render("r", "a", renderer=TEMPLATES)
 
 
+@pytest.mark.parametrize(
+    "widget",
+    [
+        forms.RadioSelect(choices=[("a", "A & <B>"), ("b", "B")]),
+        forms.CheckboxSelectMultiple(choices=[("a", "A"), ("b", "B <i>")]),
+    ],
+)
+@pytest.mark.parametrize("attrs", [{"id": "id_r"}, {}])
+def test_each_option_of_a_list_is_written_as_the_template_writes_it(widget, attrs):
+    """One radio button or checkbox (BoundWidget.tag and its rendering as a whole, with
+    its label), as the citation form's stances are written."""
+    written, expected = [], []
+    for renderer, out in ((PYTHON, written), (TEMPLATES, expected)):
+        bound = forms.Form(data={"r": "a"}, renderer=renderer)
+        bound.fields["r"] = forms.ChoiceField(choices=widget.choices, widget=widget)
+        bound.fields["r"].widget.attrs = dict(attrs)
+        for option in bound["r"]:
+            out.extend([option.tag(), str(option), option.tag(wrap_label=True)])
+            context = {"widget": {**option.data, "wrap_label": True}}
+            assert render_widget(option.template_name, context) is not None
+    assert written == expected
+    assert any("checked" in html for html in written)
+
+
 FORMS = [
     desk_forms.ClaimCreateForm(),
     desk_forms.ClaimCreateForm(data={"quote": "<x>", "kind": "nope"}),
@@ -99,9 +123,9 @@ def test_no_project_template_overrides_a_widget_written_in_python():
     same name would be bypassed, so there must be none."""
     from django.conf import settings
 
-    from claims.form_rendering import INPUTS, OPTION, WIDGETS
+    from claims.form_rendering import INPUT_OPTIONS, INPUTS, OPTION, WIDGETS
 
-    written = {*INPUTS, OPTION, f"{WIDGETS}select.html", f"{WIDGETS}textarea.html"}
+    written = {*INPUTS, *INPUT_OPTIONS, OPTION, f"{WIDGETS}select.html", f"{WIDGETS}textarea.html"}
     roots = [settings.BASE_DIR / "templates", settings.BASE_DIR / "claims" / "templates"]
     overrides = [root / name for root in roots for name in written if (root / name).exists()]
     assert overrides == []
