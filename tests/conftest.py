@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from claims import demo
 from claims.models import RatingScale
+from claims.views.workspace import forget_kept_ratings
 from tests.factories import ArticleFactory, UserFactory
 
 
@@ -46,8 +47,10 @@ def reviewer_client(client, reviewer):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: the public summary and kept pages of an earlier
-    test's rolled-back rows must not answer for this one's."""
+    test's rolled-back rows must not answer for this one's (nor the rating scale this
+    process keeps)."""
     cache.clear()
+    forget_kept_ratings()
 
 
 @pytest.fixture(autouse=True)

@@ -46,23 +46,31 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-# How long the rating scale stays in the cache unasked for (as SCREEN_CACHE_SECONDS).
-RATINGS_CACHE_SECONDS = 600
+# The default scale's ratings this process read last, under the every-article stamp it
+# read them at: one entry (an older stamp's scale is never asked for again).
+_kept_ratings: dict[int, tuple[Rating, ...]] = {}
 
 
 def default_ratings(every_article_stamp: int | None = None) -> list[Rating]:
     """The default scale's ratings, in order. Given the stamp of every article (read with
     the article or claim: the database counts every change to the scale in it, migrations
-    0021 and 0022), kept in the cache under it; never inside a transaction (its changes
-    are not counted until it commits)."""
+    0021 and 0022), kept in this process under it (asked on every workspace and panel: a
+    cache would cost more to ask than the database); never inside a transaction (its
+    changes are not counted until it commits). The ratings are shared: read, never change
+    them."""
     if every_article_stamp is None or connection.in_atomic_block:
         return list(Rating.objects.default_scale())
-    key = f"default-ratings:{every_article_stamp}"
-    ratings = cache.get(key)
+    ratings = _kept_ratings.get(every_article_stamp)
     if ratings is None:
-        ratings = list(Rating.objects.default_scale())
-        cache.set(key, ratings, RATINGS_CACHE_SECONDS)
-    return ratings
+        ratings = tuple(Rating.objects.default_scale())
+        _kept_ratings.clear()
+        _kept_ratings[every_article_stamp] = ratings
+    return list(ratings)
+
+
+def forget_kept_ratings() -> None:
+    """Forget the scale kept in this process (a test's database starts again from zero)."""
+    _kept_ratings.clear()
 
 
 def _linked(article: Article, claims) -> None:
