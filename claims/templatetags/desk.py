@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
+from claims.models import SourceKind
 from claims.sources.canonical import safe_link
 from claims.urls_ids import reverse_ids
 from claims.views import rows
@@ -57,21 +58,20 @@ def field(bound_field) -> str:
 def source_choices(sources, picked=None) -> str:
     """Library sources to pick one to cite, as radio buttons with their title, publisher,
     kind and date: the results of the panel's library search (asked at each keystroke)."""
-    return mark_safe(  # noqa: S308 (each item made by format_html)
-        "\n".join(
-            format_html(
-                '<li><label class="radio"><input type="radio" name="source" value="{}"{}> '
-                '{}</label>\n  <span class="muted">{} · {}{}</span></li>',
-                source.pk,
-                mark_safe(" checked") if source.pk == picked else "",
-                source.display_title,
-                source.publisher or "Unknown publisher",
-                source.get_kind_display(),
-                ", " + date_format(source.published_on, "j M Y") if source.published_on else "",
-            )
-            for source in sources
+    kinds = dict(SourceKind.choices)
+    items = []
+    for source in sources:
+        checked = " checked" if source.pk == picked else ""
+        date = f", {date_format(source.published_on, 'j M Y')}" if source.published_on else ""
+        items.append(
+            '<li><label class="radio"><input type="radio" name="source" '
+            f'value="{int(source.pk)}"{checked}> {conditional_escape(source.display_title)}'
+            '</label>\n  <span class="muted">'
+            f"{conditional_escape(source.publisher or 'Unknown publisher')} · "
+            f"{conditional_escape(kinds.get(source.kind, source.kind))}"
+            f"{conditional_escape(date)}</span></li>"
         )
-    )
+    return mark_safe("\n".join(items))  # noqa: S308 (every value above is escaped)
 
 
 @register.filter
