@@ -127,10 +127,21 @@ class _Column:
     link_tag: str  # "th" or "td" for the column that links to the row, else ""
 
 
-def _plan(changelist, first) -> list[_Column]:
-    """The columns of `changelist.list_display`, as items_for_result treats them, from the
-    first row (which of a field, an admin method or a callable a name is does not change
-    from row to row)."""
+def _field_and_attr(name, rows, model_admin):
+    """lookup_field's field and attribute for the column `name`, from the first row whose
+    value can be read (which of a field, an admin method or a callable a name is does not
+    change from row to row); (None, None) if no row's can, as each cell then shows."""
+    for row in rows:
+        try:
+            field, attr, _ = lookup_field(name, row, model_admin)
+        except ObjectDoesNotExist:
+            continue
+        return field, attr
+    return None, None
+
+
+def _plan(changelist, rows) -> list[_Column]:
+    """The columns of `changelist.list_display`, as items_for_result treats them."""
     model_admin = changelist.model_admin
     links = changelist.list_display_links
     columns, first_link = [], True
@@ -139,7 +150,7 @@ def _plan(changelist, first) -> list[_Column]:
         base = f"field-{_coerce_field_name(name, index)}"
         classes = [base]
         linked = links is not None and ((first_link and not links) or name in links)
-        field, attr, _ = lookup_field(name, first, model_admin)
+        field, attr = _field_and_attr(name, rows, model_admin)
         empty = getattr(attr, "empty_value_display", empty)
         if field is None and isinstance(name, str) and LOOKUP_SEP in name:
             with contextlib.suppress(FieldDoesNotExist):
@@ -180,7 +191,7 @@ class _PresetLinksChangeList(_PresetLinksChangeListBase):
         if self.formset or not self.result_list:
             yield from results(self)
             return
-        columns = _plan(self, self.result_list[0])
+        columns = _plan(self, self.result_list)
         for result in self.result_list:
             yield ResultList(None, [mark_safe("".join(self._cells(columns, result)))])  # noqa: S308
 

@@ -33,6 +33,15 @@ def test_reverse_ids_is_reverse(viewname, args):
     assert reverse_ids(viewname, *args) == reverse(viewname, args=args)  # from the kept pattern
 
 
+@pytest.mark.parametrize(
+    "args",
+    [(987_654_321_001, 5), (19_876_543_210_011, 5), (5, 987_654_321_000), (987_654_321_000,) * 2],
+)
+def test_reverse_ids_with_ids_that_contain_a_stand_in(args):
+    """An id's digits may hold a stand-in number: the ids are joined in, never searched."""
+    assert reverse_ids("claims:claim_detail", *args) == reverse("claims:claim_detail", args=args)
+
+
 def test_reverse_ids_follows_the_script_prefix():
     try:
         set_script_prefix("/desk/")
@@ -47,6 +56,8 @@ def test_reverse_ids_refuses_what_reverse_refuses():
         reverse_ids("claims:claim_transition", 1, 2, "not a slug")
     with pytest.raises(NoReverseMatch):
         reverse_ids("claims:claim_detail", 1, None)
+    with pytest.raises(NoReverseMatch):
+        reverse_ids("claims:claim_detail", -5, 3)  # as reverse(): not an id
 
 
 def test_id_url_tag():
@@ -66,6 +77,7 @@ class Sample(forms.Form):
 
 
 def test_field_layout():
+    assert field("") == ""  # a form the context does not hold
     form = Sample(prefix="s")
     assert field(form["note"]) == (
         '<div class="field">\n  <label for="id_s-note">Note</label>\n'

@@ -2,6 +2,7 @@
 repeated HTML."""
 
 from django import template
+from django.forms import BoundField
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,7 +27,10 @@ def id_url(viewname: str, *args) -> str:
 
 @register.simple_tag
 def field(bound_field) -> str:
-    """A form field as the desk lays one out: its label, widget, errors and help text."""
+    """A form field as the desk lays one out: its label, widget, errors and help text
+    (nothing for a form that is not there)."""
+    if not isinstance(bound_field, BoundField):
+        return ""
     errors = bound_field.errors
     error = (
         format_html(

@@ -4,6 +4,7 @@ filters, and actions on ticked claims."""
 import dataclasses
 import functools
 import hashlib
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -47,8 +48,11 @@ class HtmxHttpRequest(HttpRequest):
 
 
 # The default scale's ratings this process read last, under the every-article stamp it
-# read them at: one entry (an older stamp's scale is never asked for again).
-_kept_ratings: dict[int, tuple[Rating, ...]] = {}
+# read them at and when: one entry (an older stamp's scale is never asked for again), read
+# again after RATINGS_KEPT_SECONDS whatever the stamp (should a restored database count
+# its stamps again from an earlier number).
+RATINGS_KEPT_SECONDS = 600
+_kept_ratings: dict[int, tuple[float, tuple[Rating, ...]]] = {}
 
 
 def default_ratings(every_article_stamp: int | None = None) -> list[Rating]:
@@ -60,11 +64,12 @@ def default_ratings(every_article_stamp: int | None = None) -> list[Rating]:
     them."""
     if every_article_stamp is None or connection.in_atomic_block:
         return list(Rating.objects.default_scale())
-    ratings = _kept_ratings.get(every_article_stamp)
-    if ratings is None:
+    now = time.monotonic()
+    read_at, ratings = _kept_ratings.get(every_article_stamp, (0.0, ()))
+    if not ratings or now - read_at > RATINGS_KEPT_SECONDS:
         ratings = tuple(Rating.objects.default_scale())
         _kept_ratings.clear()
-        _kept_ratings[every_article_stamp] = ratings
+        _kept_ratings[every_article_stamp] = (now, ratings)
     return list(ratings)
 
 

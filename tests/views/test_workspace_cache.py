@@ -298,3 +298,28 @@ def test_the_panel_keeps_the_scale_and_offers_a_rating_added_since(
     Rating.objects.create(scale=scale, label="Lacks evidence", slug="lacks-evidence", order=99)
     html = reviewer_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "Lacks evidence" in html
+
+
+def test_the_kept_scale_is_read_again_after_its_time(reviewer_client, reviewer, claim, monkeypatch):
+    """Kept in each process under the stamp, the scale is still read again once
+    RATINGS_KEPT_SECONDS have passed, whatever the stamp says (a database restored from a
+    backup could count its stamps again from an earlier number)."""
+    from claims.views import workspace
+
+    workflow.take(claim, by=reviewer)
+    url = claim.get_absolute_url()
+    assert ">False<" in reviewer_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    kept_under = every_article()
+    # As a restore might leave it: the label changed, the stamp back where it was.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE claims_rating SET label = 'Wrong' WHERE id = %s", [default_rating("false").pk]
+        )
+        cursor.execute(
+            "UPDATE claims_articlestamp SET changes = %s WHERE article_id = %s",
+            [kept_under, ArticleStamp.EVERY_ARTICLE],
+        )
+    assert ">Wrong<" not in reviewer_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    later = workspace.time.monotonic() + workspace.RATINGS_KEPT_SECONDS + 1
+    monkeypatch.setattr(workspace.time, "monotonic", lambda: later)
+    assert ">Wrong<" in reviewer_client.get(url, HTTP_HX_REQUEST="true").content.decode()
