@@ -22,10 +22,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 
-# Stand-ins for the ids: integers no table holds (far below any id), one per name.
+# Stand-ins for the values: integers no table holds (far below any id), and text no search
+# asks for, one per name.
 _STAND_IN = -(2**52)
+
+
+def _stand_in(number: int, value) -> int | str:
+    return _STAND_IN - number if type(value) is int else f"\x1fbaked-{number}\x1f"
 
 
 class BakingError(AssertionError):
@@ -47,14 +52,16 @@ class BakedQuery:
         self._build = build
         self._compiled: dict[tuple, _Compiled] = {}
 
-    def fetch(self, *shape, **ids: int) -> list[Model]:
-        """The model instances of `build(*shape, **ids)`, in its order."""
-        if any(type(value) is not int for value in ids.values()):
-            raise TypeError(f"A baked query takes integer ids, not {ids!r}.")
-        key = (shape, tuple(sorted(ids)))
+    def fetch(self, *shape, **ids: int | str) -> list:
+        """The rows of `build(*shape, **ids)` (model instances, or what its values_list
+        gives), in its order. The values are ids (integers) or text the SQL takes as it is
+        (a LIKE pattern, a regular expression): never text a lookup transforms first."""
+        if any(type(value) not in (int, str) for value in ids.values()):
+            raise TypeError(f"A baked query takes integers and text, not {ids!r}.")
+        key = (shape, tuple(sorted((name, type(value) is int) for name, value in ids.items())))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(shape, sorted(ids))
+            compiled = self._compiled[key] = self._compile(shape, ids)
         params = list(compiled.params)
         for name, positions in compiled.slots.items():
             for position in positions:
@@ -71,15 +78,19 @@ class BakedQuery:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def _compile(self, shape: tuple, names: list[str]) -> _Compiled:
-        stand_ins = {name: _STAND_IN - number for number, name in enumerate(names)}
+    def _compile(self, shape: tuple, ids: dict) -> _Compiled:
+        stand_ins = {name: _stand_in(number, ids[name]) for number, name in enumerate(sorted(ids))}
         queryset = self._build(*shape, **stand_ins)
         alias = queryset.db
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = tuple(params)
         slots = {
-            name: tuple(i for i, param in enumerate(params) if param == stand_in)
+            name: tuple(
+                i
+                for i, param in enumerate(params)
+                if type(param) is type(stand_in) and param == stand_in
+            )
             for name, stand_in in stand_ins.items()
         }
         missing = [name for name, positions in slots.items() if not positions]

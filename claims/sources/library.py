@@ -12,14 +12,16 @@ from operator import or_
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connections, router, transaction
+from django.db.models import Exists, F, Q
 from django.db.models.functions import Upper
-from django.db.models.lookups import IRegex
+from django.db.models.lookups import IContains, IRegex, PatternLookup
 from django.utils import timezone
 
+from claims.baked import BakedQuery
 from claims.models import (
     Citation,
+    Claim,
     ExcerptCheck,
     FetchStatus,
     Publisher,
@@ -53,7 +55,45 @@ def check_excerpt(citation: Citation, source: Source) -> bool:
 SEARCH_PUBLISHERS = 50
 
 
-def _words_indexed(query: str, fields: list[str]) -> Q:
+class _Like(IContains):
+    """icontains whose value is already its LIKE pattern (`like_pattern`): the same SQL,
+    and the value a parameter as it is, so that a baked query can take it."""
+
+    def process_rhs(self, compiler, connection):
+        return super(PatternLookup, self).process_rhs(compiler, connection)
+
+
+def like_pattern(text: str, connection) -> str:
+    """What icontains looks for: `text` anywhere, LIKE's own characters escaped."""
+    return IContains.param_pattern % connection.ops.prep_for_like_query(text)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """A search's words as its SQL takes them: each one's LIKE pattern (what the trigram
+    indexes serve) and regular expression (from the start of a word), and the whole
+    query's LIKE pattern for the address."""
+
+    likes: tuple[str, ...]
+    patterns: tuple[str, ...]
+    address: str
+
+    @classmethod
+    def of(cls, query: str, connection) -> "_Words":
+        words = query.split()[:MAX_WORDS]
+        return cls(
+            tuple(like_pattern(word, connection) for word in words),
+            tuple(word_pattern(word) for word in words),
+            like_pattern(query, connection),
+        )
+
+    def values(self) -> dict[str, str]:
+        """The words' patterns by name, as the baked queries take them."""
+        named = {f"like{n}": like for n, like in enumerate(self.likes)}
+        return named | {f"pattern{n}": pattern for n, pattern in enumerate(self.patterns)}
+
+
+def _words_indexed(fields, likes, patterns) -> Q:
     """words_filter (each word from the start of a word), with each word's plain substring
     test before it: implied by the pattern, and what the trigram indexes serve, so that
     PostgreSQL narrows the rows by index before it checks the patterns.
@@ -63,20 +103,66 @@ def _words_indexed(query: str, fields: list[str]) -> Q:
     field would cost less than UPPER() and LIKE, so a scan (the planner's choice for the
     2,000 publishers) would run the pattern on every row, three times the time.
     """
-    words = query.split()[:MAX_WORDS]
     matches = Q()
-    for word in words:
-        pattern = word_pattern(word)
+    for like, pattern in zip(likes, patterns, strict=True):
         matches &= reduce(
-            or_,
-            (Q(**{f"{name}__icontains": word}) & IRegex(Upper(name), pattern) for name in fields),
+            or_, (Q(_Like(F(name), like)) & IRegex(Upper(name), pattern) for name in fields)
         )
     return matches
+
+
+def _words_from(values: dict, count: int) -> tuple[list, list]:
+    return [values[f"like{n}"] for n in range(count)], [values[f"pattern{n}"] for n in range(count)]
+
+
+def _publishers_named(count: int, **values):
+    likes, patterns = _words_from(values, count)
+    publishers = Publisher.objects.filter(_words_indexed(["name"], likes, patterns))
+    return publishers.values_list("pk", flat=True)[:SEARCH_PUBLISHERS]
+
+
+def _sources_found(count: int, publishers: int, **values):
+    """The library search of the claim panel: the first matching sources, newest first, of
+    a claim that exists (else none)."""
+    likes, patterns = _words_from(values, count)
+    matches = _words_indexed(["title"], likes, patterns) | Q(_Like(F("url"), values["address"]))
+    if publishers:
+        matches |= Q(publisher__in=[values[f"publisher{n}"] for n in range(publishers)])
+    claim = Claim.objects.filter(pk=values["claim_id"], article_id=values["article_id"])
+    found = Source.objects.filter(matches).filter(Exists(claim)).select_related("publisher")
+    return found.only(*LISTED_SOURCE_FIELDS).order_by("-published_on", "title")[:LISTED_FOUND]
+
+
+# Asked at each keystroke of a library search: built once per process and shape (the
+# number of words, of publishers named) (claims/baked.py).
+PUBLISHERS_NAMED = BakedQuery(_publishers_named)
+SOURCES_FOUND = BakedQuery(_sources_found)
+# Sources a library search lists.
+LISTED_FOUND = 8
+
+
+def _named(words: _Words) -> list[int]:
+    """The publishers whose name the words find, at most SEARCH_PUBLISHERS."""
+    if not words.likes:
+        return []
+    return PUBLISHERS_NAMED.fetch(len(words.likes), **words.values())
 
 
 # What a list of library sources shows (title or host, publisher, kind, date): never a
 # fetched page's whole text.
 LISTED_SOURCE_FIELDS = ("url", "title", "kind", "published_on", "publisher__name")
+
+
+def search_library(query: str, *, claim_id: int, article_id: int) -> list[Source]:
+    """The sources a reviewer citing for the claim finds by typing `query`: whole words of
+    the title or of the publisher's name, or part of the address; none if the claim does
+    not exist. Two queries: the publishers named, then the sources, each answered from the
+    trigram indexes of migration 0016 and the publisher key's index."""
+    words = _Words.of(query, connections[router.db_for_read(Source)])
+    publishers = _named(words)
+    values = words.values() | {f"publisher{n}": pk for n, pk in enumerate(publishers)}
+    values |= {"address": words.address, "claim_id": claim_id, "article_id": article_id}
+    return SOURCES_FOUND.fetch(len(words.likes), len(publishers), **values)
 
 
 def sources_matching(queryset, query: str, *, fields=("title", "url")):
@@ -86,17 +172,14 @@ def sources_matching(queryset, query: str, *, fields=("title", "url")):
     conditions on the source table alone, which PostgreSQL answers from the trigram
     indexes of migration 0016 and the publisher key's index rather than by a scan.
     """
+    words = _Words.of(query, connections[queryset.db])
     # Words of the title and of the publisher's name match from the start of a word (a
     # search for "UN" finds neither "Council" nor "Jong-un"); the address by any part.
     word_fields = [name for name in fields if name != "url"]
-    matches = _words_indexed(query, word_fields) if word_fields else Q()
+    matches = _words_indexed(word_fields, words.likes, words.patterns) if word_fields else Q()
     if "url" in fields:
-        matches |= Q(url__icontains=query)
-    publishers = list(
-        Publisher.objects.filter(_words_indexed(query, ["name"])).values_list("pk", flat=True)[
-            :SEARCH_PUBLISHERS
-        ]
-    )
+        matches |= Q(_Like(F("url"), words.address))
+    publishers = _named(words)
     if publishers:
         matches |= Q(publisher__in=publishers)
     # No condition at all is no match (an empty Q() would be every source).

@@ -4,7 +4,6 @@ one, citations, the library search, the draft verdict and comments."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -26,11 +25,10 @@ from claims.models import (
     Citation,
     Claim,
     Rating,
-    Source,
 )
 from claims.permissions import can_comment, is_reviewer
 from claims.sources.canonical import UnsafeURL
-from claims.sources.library import LISTED_SOURCE_FIELDS, sources_matching
+from claims.sources.library import search_library
 from claims.sources.tasks import queue_refresh
 from claims.views.panel import (
     SECTIONS,
@@ -246,17 +244,10 @@ def source_search(request: HtmxHttpRequest, article_id: int, claim_id: int):
     query = request.GET.get("source_q", "").strip()[:200]
     # Asked at each keystroke: the claim only has to exist (the results show nothing of
     # it), read with the sources (found only if it does), alone if none are.
-    claim = Claim.objects.filter(pk=claim_id, article_id=article_id)
     sources = []
     if len(query) >= 2:
-        sources = list(
-            sources_matching(Source.objects.all(), query)
-            .filter(Exists(claim))
-            .select_related("publisher")
-            .only(*LISTED_SOURCE_FIELDS)
-            .order_by("-published_on", "title")[:8]
-        )
-    if not sources and not claim.exists():
+        sources = search_library(query, claim_id=claim_id, article_id=article_id)
+    if not sources and not Claim.objects.filter(pk=claim_id, article_id=article_id).exists():
         raise Http404("No such claim.")
     return render(
         request,
