@@ -48,6 +48,10 @@ class _Compiled:
 
 
 class BakedQuery:
+    # Shapes kept at most, the first kept forgotten first: a search's shapes (words and
+    # publishers named) are many, the ones asked for few.
+    MAX_SHAPES = 64
+
     def __init__(self, build: Callable[..., QuerySet]):
         self._build = build
         self._compiled: dict[tuple, _Compiled] = {}
@@ -61,6 +65,11 @@ class BakedQuery:
         key = (shape, tuple(sorted((name, type(value) is int) for name, value in ids.items())))
         compiled = self._compiled.get(key)
         if compiled is None:
+            while len(self._compiled) >= self.MAX_SHAPES:
+                try:
+                    self._compiled.pop(next(iter(self._compiled)))
+                except (StopIteration, KeyError, RuntimeError):  # another thread's doing
+                    break
             compiled = self._compiled[key] = self._compile(shape, ids)
         params = list(compiled.params)
         for name, positions in compiled.slots.items():

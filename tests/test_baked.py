@@ -149,3 +149,16 @@ def test_runs_on_each_threads_own_connection(two_claims):
 
 def test_the_suite_checks_every_baked_query(settings):
     assert settings.BAKED_QUERIES_CHECK is True
+
+
+def test_at_most_max_shapes_are_kept(two_claims, monkeypatch):
+    monkeypatch.setattr(BakedQuery, "MAX_SHAPES", 2)
+
+    def limited(size, *, claim_id):
+        return Citation.objects.filter(claim_id=claim_id)[:size]
+
+    baked = BakedQuery(limited)
+    claim = two_claims[0]
+    for size in (1, 2, 3, 1):
+        assert len(baked.fetch(size, claim_id=claim.pk)) == min(size, 2)
+    assert len(baked._compiled) == 2
