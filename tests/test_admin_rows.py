@@ -146,3 +146,14 @@ def test_a_list_of_another_admin_is_djangos(client, admin_user):
     assert "Reuters" in page.content.decode()
     assert not hasattr(page.context["cl"], "result_rows")
     assert Publisher.objects.count() == 1
+
+
+def test_the_reliability_column_shows_the_publishers_rating(sources):
+    from claims.choices import Reliability
+
+    model_admin = SourceAdmin(Source, admin.site)
+    source = sources[0]
+    for value, _ in Reliability.choices:
+        source.publisher.reliability = value
+        assert model_admin.reliability(source) == source.publisher.get_reliability_display()
+    assert model_admin.reliability(sources[1]) == "—"
