@@ -126,3 +126,16 @@ def test_source_choices():
         f'  <span class="muted">Unknown publisher · {kind[bare.kind]}</span></li>'
     )
     assert source_choices([]) == ""
+
+
+@pytest.mark.parametrize("chosen", ["news", "other", "not a kind"])
+def test_kind_options_are_the_menus_loop(chosen):
+    from claims.models import SourceKind
+    from claims.templatetags.desk import kind_options
+
+    loop = Template(
+        '{% for value, label in kinds %}<option value="{{ value }}"{% if value == chosen %}'
+        " selected{% endif %}>{{ label }}</option>{% endfor %}"
+    ).render(Context({"kinds": SourceKind.choices, "chosen": chosen}))
+    assert kind_options(chosen) == loop
+    assert kind_options(chosen).count(" selected") == (chosen in SourceKind.values)

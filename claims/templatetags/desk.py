@@ -1,6 +1,8 @@
 """Template filters for user-supplied text and links, and tags for the workspace's
 repeated HTML."""
 
+import functools
+
 from django import template
 from django.forms import BoundField
 from django.template.defaultfilters import linebreaksbr
@@ -55,6 +57,24 @@ def field(bound_field) -> str:
         bound_field,
         error,
         help_html,
+    )
+
+
+@register.simple_tag
+def kind_options(chosen: str) -> str:
+    """The `<option>`s of a source's kind, `chosen` selected (a panel lists one menu a
+    citation: written once per process and kind)."""
+    return _kind_options(chosen)
+
+
+@functools.lru_cache(maxsize=32)
+def _kind_options(chosen: str) -> str:
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<option value="{conditional_escape(value)}"'
+            f"{' selected' if value == chosen else ''}>{conditional_escape(label)}</option>"
+            for value, label in SourceKind.choices
+        )
     )
 
 

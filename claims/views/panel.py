@@ -39,7 +39,6 @@ from claims.models import (
     Comment,
     Desk,
     Rating,
-    SourceKind,
     Stance,
     Verdict,
     VerdictState,
@@ -215,7 +214,6 @@ def citations_context(panel: Panel) -> dict:
         "fetchable_sources": fetchable_sources(c.source for c in citations),
         # No stance chosen in advance: the reviewer says what the source does.
         "citation_form": CitationForm(),
-        "source_kinds": SourceKind.choices,
     }
 
 
