@@ -139,3 +139,39 @@ def test_kind_options_are_the_menus_loop(chosen):
     ).render(Context({"kinds": SourceKind.choices, "chosen": chosen}))
     assert kind_options(chosen) == loop
     assert kind_options(chosen).count(" selected") == (chosen in SourceKind.values)
+
+
+@pytest.mark.django_db
+def test_citation_items():
+    """A cited source in the panel: escaped text and links, the publisher's rating or the
+    page's own unconfirmed name, and for an editor only, the forms, each with the token."""
+    from claims.models import Citation, FetchStatus, Stance
+    from tests.factories import CitationFactory, ClaimFactory, PublisherFactory, SourceFactory
+
+    claim = ClaimFactory()
+    rated = SourceFactory(publisher=PublisherFactory(name="A & B", reliability="mixed"))
+    unknown = SourceFactory(
+        publisher=None, site_name="Page <name>", fetch_status=FetchStatus.FAILED, fetch_error="x"
+    )
+    CitationFactory(claim=claim, source=rated, note="See https://n.example/x <b>")
+    CitationFactory(claim=claim, source=unknown, stance=Stance.CONTEXT, excerpt="")
+    citations = list(Citation.objects.filter(claim=claim).order_by("pk"))
+    template = Template("{% load desk %}{% citation_items citations %}")
+    context = {"citations": citations, "claim": claim, "csrf_token": "TOKEN"}
+    shown = template.render(Context({**context, "can_edit": False}))
+    assert "A &amp; B" in shown
+    assert "Mixed: use with care" in shown
+    assert '<a href="https://n.example/x" rel="nofollow">' in shown
+    assert "&lt;b&gt;" in shown
+    assert "(the page says “Page &lt;name&gt;”; an admin has not confirmed it)" in shown
+    assert "⚠ Page not fetched: x" in shown
+    assert "<form" not in shown
+    assert "TOKEN" not in shown
+    edited = template.render(
+        Context({**context, "can_edit": True, "fetchable_sources": {unknown.pk}})
+    )
+    refresh = reverse("claims:source_refresh", args=[claim.article_id, claim.pk, unknown.pk])
+    assert edited.count(f'action="{refresh}"') == 1  # only the source that may be fetched
+    assert edited.count('name="csrfmiddlewaretoken" value="TOKEN"') == 2 * 2 + 1
+    delete = reverse("claims:citation_delete", args=[claim.article_id, claim.pk, citations[0].pk])
+    assert f'action="{delete}"' in edited

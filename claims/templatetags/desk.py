@@ -1,8 +1,6 @@
 """Template filters for user-supplied text and links, and tags for the workspace's
 repeated HTML."""
 
-import functools
-
 from django import template
 from django.forms import BoundField
 from django.template.defaultfilters import linebreaksbr
@@ -62,18 +60,32 @@ def field(bound_field) -> str:
 
 @register.simple_tag
 def kind_options(chosen: str) -> str:
-    """The `<option>`s of a source's kind, `chosen` selected (a panel lists one menu a
-    citation: written once per process and kind)."""
-    return _kind_options(chosen)
+    """The `<option>`s of a source's kind, `chosen` selected (claims.views.rows)."""
+    return mark_safe(rows.kind_options(chosen))  # noqa: S308 (every value escaped)
 
 
-@functools.lru_cache(maxsize=32)
-def _kind_options(chosen: str) -> str:
-    return mark_safe(  # noqa: S308 (every value escaped)
-        "".join(
-            f'<option value="{conditional_escape(value)}"'
-            f"{' selected' if value == chosen else ''}>{conditional_escape(label)}</option>"
-            for value, label in SourceKind.choices
+@register.simple_tag(takes_context=True)
+def citation_items(context, citations) -> str:
+    """The claim panel's cited sources (claims.views.rows.citation_item), with the
+    section's claim, whether the user may edit it, the sources that may be fetched again
+    and the page's CSRF token."""
+    token = context.get("csrf_token")
+    csrf_input = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        if token and token != "NOTPROVIDED"  # noqa: S105 (what Django sets for no token)
+        else ""
+    )
+    fetchable = context.get("fetchable_sources") or ()
+    return mark_safe(  # noqa: S308 (every value escaped by rows.citation_item)
+        "\n".join(
+            rows.citation_item(
+                citation,
+                claim=context["claim"],
+                can_edit=bool(context.get("can_edit")),
+                fetchable=fetchable,
+                csrf_input=csrf_input,
+            )
+            for citation in citations
         )
     )
 
@@ -108,8 +120,9 @@ def safe_href(url: str) -> str:
 @register.filter(needs_autoescape=True)
 def plain_text(text: str, autoescape: bool = True) -> str:
     """Plain text shown safely: escaped, http(s) links made clickable, line breaks kept."""
-    linked = urlize(text or "", nofollow=True, autoescape=autoescape)
-    return linebreaksbr(linked, autoescape=False)
+    if autoescape:
+        return rows.plain_text(text)
+    return linebreaksbr(urlize(text or "", nofollow=True, autoescape=False), autoescape=False)
 
 
 @register.filter

@@ -1,14 +1,33 @@
-"""The workspace's repeated HTML, a claim's list row and its marks in the text, written
-in Python: a window shows dozens of each, and the template engine's per-row cost was most
-of the page's time. Every value is escaped here; the workspace keeps a window's rows and
-marked text as HTML (claims.views.workspace.ShownScreen), and the panel places a changed
-claim's row with the `claim_row` tag (claims/templatetags/desk.py)."""
+"""The repeated HTML of the workspace and the claim panel, a claim's list row, its marks
+in the text and a cited source, written in Python: a window shows dozens of rows and
+marks, a panel a citation's dozen conditions, links and forms, and the template engine's
+cost for each was most of the page's time. Every value is escaped here; the workspace
+keeps a window's rows and marked text as HTML (claims.views.workspace.ShownScreen), and
+the panel places a changed claim's row with the `claim_row` tag and its citations with
+`citation_items` (claims/templatetags/desk.py)."""
 
+import datetime
+import functools
 from html import escape
 
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import urlize
 
-from claims.choices import ClaimKind, ClaimStatus, VerdictState
+from claims.choices import (
+    ClaimKind,
+    ClaimStatus,
+    ExcerptCheck,
+    FetchStatus,
+    Reliability,
+    SourceKind,
+    Stance,
+    VerdictState,
+)
+from claims.sources.canonical import safe_link
+from claims.urls_ids import reverse_ids
 
 # What a row and a mark show of a claim: the workspace reads only these (not its quote,
 # context, signals or history fields: decoding every row's signals was a third of the
@@ -116,3 +135,164 @@ def marked_text(segments, *, selected_pk=None) -> str:
             f'data-hx-push-url="true" tabindex="-1">{text}</a>'
         )
     return "".join(parts)
+
+
+# The claim panel's cited sources ---------------------------------------------------------
+# Each citation is a dozen conditions and as many links and forms; through the template
+# engine they were the largest part of the panel's time.
+
+STANCE_LABELS = dict(Stance.choices)
+SOURCE_KIND_LABELS = dict(SourceKind.choices)
+RELIABILITY_LABELS = dict(Reliability.choices)
+EXCERPT_CHECK_LABELS = dict(ExcerptCheck.choices)
+
+
+def plain_text(text: str) -> str:
+    """Plain text shown safely: escaped, http(s) links made clickable, line breaks kept."""
+    return linebreaksbr(urlize(text or "", nofollow=True, autoescape=True), autoescape=False)
+
+
+@functools.lru_cache(maxsize=32)
+def kind_options(chosen: str) -> str:
+    """The `<option>`s of a source's kind, `chosen` selected (a panel lists one menu a
+    citation: written once per process and kind)."""
+    return "".join(
+        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+        f"{escape(label)}</option>"
+        for value, label in SourceKind.choices
+    )
+
+
+def _day(value, with_time: bool = False) -> str:
+    """What `{{ value|date:"j M Y" }}` (or "j M Y H:i") writes: in the current time zone."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.template_localtime(value)
+    return escape(date_format(value, "j M Y H:i" if with_time else "j M Y"))
+
+
+def citation_item(citation, *, claim, can_edit: bool, fetchable, csrf_input: str) -> str:
+    """One cited source of the claim panel: its stance, title and link, publisher and
+    rating, kind, date, archived copies, fetch state, excerpt and its check, note, who
+    added it; for an editor, the forms to fetch it again, describe it and remove it."""
+    source = citation.source
+    stance = escape(citation.stance)
+    title = escape(source.display_title)
+    href = safe_link(source.url)
+    linked = (
+        f'<a href="{escape(href)}" rel="noopener noreferrer nofollow" target="_blank">{title}</a>'
+        if href
+        else title
+    )
+    copied = ""
+    if citation.copied_from_id:
+        earlier = reverse_ids(
+            "claims:claim_detail", citation.copied_from.article_id, citation.copied_from_id
+        )
+        copied = (
+            f' <span class="badge warn copied">Copied from <a href="{escape(earlier)}">an '
+            "earlier check</a>: review it</span>"
+        )
+    publisher = source.publisher
+    if publisher is not None:
+        rated = escape(publisher.reliability)
+        by = (
+            f'{escape(str(publisher))} <span class="reliability reliability-{rated}">'
+            f"{escape(RELIABILITY_LABELS.get(publisher.reliability, publisher.reliability))}"
+            "</span>"
+        )
+    else:
+        by = '<span class="badge warn unknown-publisher">Unknown publisher</span>'
+        if source.site_name:
+            by += (
+                f' <span class="muted">(the page says “{escape(source.site_name)}”; an admin '
+                "has not confirmed it)</span>"
+            )
+    meta = [by, f"· {escape(SOURCE_KIND_LABELS.get(source.kind, source.kind))}"]
+    if source.published_on:
+        meta.append(f"· {_day(source.published_on)}")
+    archived = ""
+    if source.archived_page_id:
+        page = escape(reverse_ids("claims:archived_page", source.archived_page_id))
+        archived = (
+            f'· <a href="{page}" target="_blank" rel="noopener">archived by the desk on '
+            f"{_day(source.archived_page.captured_at)}</a> "
+        )
+    copy = safe_link(source.archived_url)
+    if copy:
+        archived += (
+            f'· <a href="{escape(copy)}" rel="noopener noreferrer nofollow">archived copy</a>'
+        )
+    else:
+        archived += (
+            f'· <a href="{escape(source.wayback_save_url)}" rel="noopener noreferrer nofollow" '
+            'target="_blank">archive it in the Wayback Machine</a>'
+        )
+    meta.append(archived)
+    fetch = ""
+    if source.fetch_status == FetchStatus.FAILED:
+        fetch = f"⚠ Page not fetched: {escape(source.fetch_error)}"
+    elif source.fetch_status == FetchStatus.PENDING:
+        stuck = citation.source_id in fetchable
+        fetch = "⚠ Fetching the page is taking too long." if stuck else "Fetching the page…"
+    elif source.fetch_status == FetchStatus.FETCHED:
+        fetch = f"Page fetched {_day(source.fetched_at, with_time=True)}"
+    if citation.page_changed:
+        fetch += ' <span class="badge warn">⚠ Page changed since it was cited</span>'
+    ids = (claim.article_id, claim.pk)
+    if can_edit and citation.source_id in fetchable:
+        action = escape(reverse_ids("claims:source_refresh", *ids, citation.source_id))
+        again = "Fetch page" if source.fetch_status == FetchStatus.NOT_FETCHED else "Fetch again"
+        fetch += (
+            f'\n<form method="post" action="{action}" data-hx-post="{action}" class="inline">'
+            f'{csrf_input}<button type="submit" class="link-like">{again}<span '
+            f'class="visually-hidden"> {escape(str(source))}</span></button></form>'
+        )
+    parts = [
+        f'<li class="citation stance-{stance}" id="citation-{citation.pk}">',
+        f'<div class="citation-head"><span class="stance stance-{stance}">'
+        f"{escape(STANCE_LABELS.get(citation.stance, citation.stance))}</span> {linked}{copied}"
+        "</div>",
+        f'<div class="citation-meta">{" ".join(meta)}</div>',
+        f'<div class="fetch fetch-{escape(source.fetch_status)}">{fetch}</div>',
+    ]
+    if citation.excerpt:
+        check = citation.excerpt_check
+        mark = {ExcerptCheck.FOUND: "✓ ", ExcerptCheck.NOT_FOUND: "✗ "}.get(check, "")
+        parts.append(
+            f'<blockquote class="excerpt">{plain_text(citation.excerpt)}</blockquote>\n'
+            f'<span class="excerpt-check excerpt-{escape(check)}">{mark}'
+            f"{escape(EXCERPT_CHECK_LABELS.get(check, check))}</span>"
+        )
+    elif citation.stance != Stance.CONTEXT:
+        parts.append(
+            '<p class="warning small" role="note">⚠ No excerpt: quote the words of the '
+            "source that matter.</p>"
+        )
+    if citation.note:
+        parts.append(f'<p class="note">{plain_text(citation.note)}</p>')
+    added_by = escape(str(citation.added_by)) if citation.added_by_id else "unknown"
+    parts.append(
+        f'<p class="muted small">Added by {added_by}, {_day(citation.created_at, True)}</p>'
+    )
+    if can_edit:
+        field = f"source-{citation.source_id}"
+        describe = escape(reverse_ids("claims:source_describe", *ids, citation.source_id))
+        remove = escape(reverse_ids("claims:citation_delete", *ids, citation.pk))
+        parts.append(
+            '<details class="describe-source"><summary>Kind and title<span '
+            f'class="visually-hidden"> of {title}</span></summary>\n'
+            f'<form method="post" action="{describe}" data-hx-post="{describe}" '
+            f'class="stacked" novalidate>{csrf_input}\n'
+            f'<div class="field"><label for="{field}-title">Title</label><input type="text" '
+            f'name="title" id="{field}-title" maxlength="500" value="{escape(source.title)}">'
+            "</div>\n"
+            f'<div class="field"><label for="{field}-kind">Kind</label><select name="kind" '
+            f'id="{field}-kind">{kind_options(source.kind)}</select></div>\n'
+            '<button type="submit" class="button">Save source</button></form></details>\n'
+            f'<form method="post" action="{remove}" data-hx-post="{remove}">{csrf_input}'
+            '<button type="submit" class="link-like danger">Remove<span '
+            f'class="visually-hidden"> citation of {escape(str(source))}</span></button>'
+            "</form>"
+        )
+    parts.append("</li>")
+    return "\n".join(parts)
