@@ -48,8 +48,8 @@ class _Compiled:
 
 
 class BakedQuery:
-    # Shapes kept at most, the first kept forgotten first: a search's shapes (words and
-    # publishers named) are many, the ones asked for few.
+    # Shapes kept at most, the one asked for least recently forgotten first: a search's
+    # shapes (words and publishers named) are many, the ones asked for few.
     MAX_SHAPES = 64
 
     def __init__(self, build: Callable[..., QuerySet]):
@@ -63,14 +63,15 @@ class BakedQuery:
         if any(type(value) not in (int, str) for value in ids.values()):
             raise TypeError(f"A baked query takes integers and text, not {ids!r}.")
         key = (shape, tuple(sorted((name, type(value) is int) for name, value in ids.items())))
-        compiled = self._compiled.get(key)
+        compiled = self._compiled.pop(key, None)  # put back last: the least used goes first
         if compiled is None:
             while len(self._compiled) >= self.MAX_SHAPES:
                 try:
                     self._compiled.pop(next(iter(self._compiled)))
                 except (StopIteration, KeyError, RuntimeError):  # another thread's doing
                     break
-            compiled = self._compiled[key] = self._compile(shape, ids)
+            compiled = self._compile(shape, ids)
+        self._compiled[key] = compiled
         params = list(compiled.params)
         for name, positions in compiled.slots.items():
             for position in positions:

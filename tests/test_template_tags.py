@@ -175,3 +175,38 @@ def test_citation_items():
     assert edited.count('name="csrfmiddlewaretoken" value="TOKEN"') == 2 * 2 + 1
     delete = reverse("claims:citation_delete", args=[claim.article_id, claim.pk, citations[0].pk])
     assert f'action="{delete}"' in edited
+
+
+@pytest.mark.django_db
+def test_citation_items_escape_and_guard_what_users_wrote(settings):
+    """Hostile values stay text, addresses that are not http(s) are not links, dates are in
+    the desk's time zone, and a copied citation links to the claim it came from."""
+    from django.utils import timezone
+
+    from claims.models import Citation, FetchStatus, Source
+    from tests.factories import CitationFactory, ClaimFactory, PublisherFactory, SourceFactory
+
+    claim, earlier = ClaimFactory(), ClaimFactory()
+    source = SourceFactory(
+        title="<script>alert(1)</script>",
+        publisher=PublisherFactory(name="<b>P</b>"),
+        fetch_status=FetchStatus.FETCHED,
+        fetched_at=datetime.datetime(2026, 1, 1, 23, 30, tzinfo=datetime.UTC),
+    )
+    # Written behind the forms' backs, as an import or the admin might.
+    Source.objects.filter(pk=source.pk).update(archived_url="javascript:alert(2)")
+    failed = SourceFactory(fetch_status=FetchStatus.FAILED, fetch_error="<img src=x onerror=1>")
+    CitationFactory(claim=claim, source=source, copied_from=earlier, excerpt="<i>words</i>")
+    CitationFactory(claim=claim, source=failed)
+    citations = list(Citation.objects.filter(claim=claim).order_by("pk"))
+    template = Template("{% load desk %}{% citation_items citations %}")
+    context = {"citations": citations, "claim": claim, "can_edit": True, "csrf_token": "T"}
+    with timezone.override("Asia/Tokyo"):
+        html = template.render(Context(context))
+    for hostile in ("<script>", "<b>P", "<img", "<i>words", "javascript:"):
+        assert hostile not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "⚠ Page not fetched: &lt;img src=x onerror=1&gt;" in html
+    assert "archive it in the Wayback Machine" in html  # not the javascript: copy
+    assert "Page fetched 2 Jan 2026 08:30" in html  # Tokyo, nine hours ahead
+    assert f'<a href="{earlier.get_absolute_url()}">an earlier check</a>' in html

@@ -69,19 +69,21 @@ def citation_items(context, citations) -> str:
     """The claim panel's cited sources (claims.views.rows.citation_item), with the
     section's claim, whether the user may edit it, the sources that may be fetched again
     and the page's CSRF token."""
-    token = context.get("csrf_token")
-    csrf_input = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"  # noqa: S105 (what Django sets for no token)
-        else ""
-    )
+    can_edit = bool(context.get("can_edit"))
+    csrf_input = ""
+    if can_edit:  # only an editor gets forms: the token is not read (nor its cookie set) else
+        token = context.get("csrf_token")
+        if token and token != "NOTPROVIDED":  # noqa: S105 (what Django sets for no token)
+            csrf_input = format_html(
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token
+            )
     fetchable = context.get("fetchable_sources") or ()
     return mark_safe(  # noqa: S308 (every value escaped by rows.citation_item)
         "\n".join(
             rows.citation_item(
                 citation,
                 claim=context["claim"],
-                can_edit=bool(context.get("can_edit")),
+                can_edit=can_edit,
                 fetchable=fetchable,
                 csrf_input=csrf_input,
             )

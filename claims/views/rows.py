@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import urlize
+from django.utils.translation import get_language
 
 from claims.choices import (
     ClaimKind,
@@ -152,10 +153,14 @@ def plain_text(text: str) -> str:
     return linebreaksbr(urlize(text or "", nofollow=True, autoescape=True), autoescape=False)
 
 
-@functools.lru_cache(maxsize=32)
 def kind_options(chosen: str) -> str:
     """The `<option>`s of a source's kind, `chosen` selected (a panel lists one menu a
-    citation: written once per process and kind)."""
+    citation: written once per process, kind and language)."""
+    return _kind_options(chosen, get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _kind_options(chosen: str, language: str | None) -> str:
     return "".join(
         f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
         f"{escape(label)}</option>"
@@ -164,7 +169,10 @@ def kind_options(chosen: str) -> str:
 
 
 def _day(value, with_time: bool = False) -> str:
-    """What `{{ value|date:"j M Y" }}` (or "j M Y H:i") writes: in the current time zone."""
+    """What `{{ value|date:"j M Y" }}` (or "j M Y H:i") writes: in the current time zone,
+    nothing for no date."""
+    if value is None:
+        return ""
     if isinstance(value, datetime.datetime):
         value = timezone.template_localtime(value)
     return escape(date_format(value, "j M Y H:i" if with_time else "j M Y"))

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from claims.admin import SourceAdmin
 from claims.models import Source
-from claims.sources.library import sources_matching
+from claims.sources.library import search_library, sources_matching
 from tests.factories import ClaimFactory, PublisherFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +83,19 @@ def test_the_library_search_reads_no_page_text_nor_the_claim(reviewer_client, li
     assert reviewer_client.get(missing, {"source_q": "c"}).status_code == 404
     nothing = reviewer_client.get(url, {"source_q": "no such words"})
     assert nothing.status_code == 200
+
+
+def test_like_characters_are_searched_as_themselves(library):
+    """% and _ in a search are the characters, not LIKE's wildcards, in the address as in
+    the words, in the panel's search as in the admin's."""
+    exact = SourceFactory(title="Odds 50_50 and 100% sure", url="https://e.example/50_50")
+    SourceFactory(title="Odds 50x50 and 1000 more", url="https://f.example/50x50")
+    claim = ClaimFactory()
+    for query in ("50_50", "100%"):
+        found = search_library(query, claim_id=claim.pk, article_id=claim.article_id)
+        assert found == [exact]
+        assert list(sources_matching(Source.objects.all(), query)) == [exact]
+    assert search_library("a\\b", claim_id=claim.pk, article_id=claim.article_id) == []
 
 
 @pytest.mark.skipif(not POSTGRESQL, reason="the trigram indexes are PostgreSQL's")
