@@ -39,12 +39,9 @@ from claims.models import (
 from claims.permissions import can_edit_claim, reviewers
 from claims.sources import csv_format, library, tasks
 from claims.sources.csv_admin import CsvAdminMixin
+from claims.views.rows import RELIABILITY_LABELS
 
 DOMAIN_CHANGES_SHOWN = 20
-
-
-# The publishers' ratings by value, as get_reliability_display() reads them.
-RELIABILITY_LABELS = dict(Reliability.choices)
 
 
 class PublisherDomainInline(admin.TabularInline):

@@ -131,7 +131,7 @@ def test_source_choices():
 @pytest.mark.parametrize("chosen", ["news", "other", "not a kind"])
 def test_kind_options_are_the_menus_loop(chosen):
     from claims.models import SourceKind
-    from claims.templatetags.desk import kind_options
+    from claims.views.rows import kind_options
 
     loop = Template(
         '{% for value, label in kinds %}<option value="{{ value }}"{% if value == chosen %}'

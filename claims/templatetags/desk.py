@@ -5,11 +5,9 @@ from django import template
 from django.forms import BoundField
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
-from claims.models import SourceKind
 from claims.sources.canonical import safe_link
 from claims.urls_ids import reverse_ids
 from claims.views import rows
@@ -58,12 +56,6 @@ def field(bound_field) -> str:
     )
 
 
-@register.simple_tag
-def kind_options(chosen: str) -> str:
-    """The `<option>`s of a source's kind, `chosen` selected (claims.views.rows)."""
-    return mark_safe(rows.kind_options(chosen))  # noqa: S308 (every value escaped)
-
-
 @register.simple_tag(takes_context=True)
 def citation_items(context, citations) -> str:
     """The claim panel's cited sources (claims.views.rows.citation_item), with the
@@ -94,22 +86,8 @@ def citation_items(context, citations) -> str:
 
 @register.simple_tag
 def source_choices(sources, picked=None) -> str:
-    """Library sources to pick one to cite, as radio buttons with their title, publisher,
-    kind and date: the results of the panel's library search (asked at each keystroke)."""
-    kinds = dict(SourceKind.choices)
-    items = []
-    for source in sources:
-        checked = " checked" if source.pk == picked else ""
-        date = f", {date_format(source.published_on, 'j M Y')}" if source.published_on else ""
-        items.append(
-            '<li><label class="radio"><input type="radio" name="source" '
-            f'value="{int(source.pk)}"{checked}> {conditional_escape(source.display_title)}'
-            '</label>\n  <span class="muted">'
-            f"{conditional_escape(source.publisher or 'Unknown publisher')} · "
-            f"{conditional_escape(kinds.get(source.kind, source.kind))}"
-            f"{conditional_escape(date)}</span></li>"
-        )
-    return mark_safe("\n".join(items))  # noqa: S308 (every value above is escaped)
+    """The library search's results to pick from (claims.views.rows.source_choices)."""
+    return mark_safe(rows.source_choices(sources, picked))  # noqa: S308 (escaped there)
 
 
 @register.filter

@@ -168,6 +168,23 @@ def _kind_options(chosen: str, language: str | None) -> str:
     )
 
 
+def source_choices(sources, picked=None) -> str:
+    """Library sources to pick one to cite, as radio buttons with their title, publisher,
+    kind and date: the results of the panel's library search (asked at each keystroke)."""
+    items = []
+    for source in sources:
+        checked = " checked" if source.pk == picked else ""
+        date = f", {_day(source.published_on)}" if source.published_on else ""
+        items.append(
+            '<li><label class="radio"><input type="radio" name="source" '
+            f'value="{int(source.pk)}"{checked}> {escape(source.display_title)}'
+            '</label>\n  <span class="muted">'
+            f"{escape(str(source.publisher or 'Unknown publisher'))} · "
+            f"{escape(SOURCE_KIND_LABELS.get(source.kind, source.kind))}{date}</span></li>"
+        )
+    return "\n".join(items)
+
+
 def _day(value, with_time: bool = False) -> str:
     """What `{{ value|date:"j M Y" }}` (or "j M Y H:i") writes: in the current time zone,
     nothing for no date."""
